@@ -1,0 +1,3 @@
+module example.com/acme/go-lib
+
+go 1.22
