@@ -1,0 +1,212 @@
+#include "tako/repo/cache.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/git_world.h"
+#include "support/temp_dir.h"
+
+namespace tako::repo {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::GitWorld;
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+config::RepoRef ref_of(std::string owner, std::string name, std::string ref = "main") {
+  config::RepoRef r;
+  r.owner = std::move(owner);
+  r.name = std::move(name);
+  r.ref = std::move(ref);
+  return r;
+}
+
+class CacheTest : public ::testing::Test {
+ protected:
+  CacheOptions options(bool local = false) {
+    CacheOptions o;
+    o.repos_dir = dir / "cache/repos";
+    o.url_template = world.url_template();
+    o.local = local;
+    o.backoff = std::chrono::milliseconds(1);
+    return o;
+  }
+  TempDir dir;
+  GitWorld world{dir / "world"};
+};
+
+TEST_F(CacheTest, ClonesIntoOwnerNameRef) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  RepoCache cache(options());
+  auto path = cache.ensure(ref_of("acme", "lib"));
+  EXPECT_EQ(path, dir / "cache/repos/acme/lib/main");
+  EXPECT_TRUE(fs::exists(path / "tako.yml"));
+  EXPECT_TRUE(cache.contains(ref_of("acme", "lib")));
+}
+
+TEST_F(CacheTest, LaterUseFetchesNewestCommit) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  {
+    RepoCache cache(options());
+    cache.ensure(ref_of("acme", "lib"));
+  }
+  world.commit_and_push("acme/lib", {{"NEW", "new file\n"}});
+  RepoCache cache(options());
+  auto path = cache.ensure(ref_of("acme", "lib"));
+  EXPECT_EQ(testing::read_file(path / "NEW"), "new file\n");
+}
+
+TEST_F(CacheTest, WithoutRefreshUsesCloneAsItIs) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  {
+    RepoCache cache(options());
+    cache.ensure(ref_of("acme", "lib"));
+  }
+  world.commit_and_push("acme/lib", {{"NEW", "x"}});
+  RepoCache cache(options());
+  auto path = cache.ensure(ref_of("acme", "lib"), /*refresh=*/false);
+  EXPECT_FALSE(fs::exists(path / "NEW"));
+}
+
+TEST_F(CacheTest, ChecksOutBranchesAndTags) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  world.push_tag("acme/lib", "v1.0.0");
+  world.commit_and_push("acme/lib", {{"LATER", "x"}});
+  world.push_branch("acme/lib", "release/2");
+  RepoCache cache(options());
+  auto tag = cache.ensure(ref_of("acme", "lib", "v1.0.0"));
+  EXPECT_FALSE(fs::exists(tag / "LATER"));
+  auto branch = cache.ensure(ref_of("acme", "lib", "release/2"));
+  EXPECT_TRUE(fs::exists(branch / "LATER"));
+  EXPECT_EQ(branch, dir / "cache/repos/acme/lib/release%2F2");
+  auto clones = cache.list();
+  ASSERT_EQ(clones.size(), 2u);
+  EXPECT_EQ(clones[0].ref.to_string(), "acme/lib:release/2");
+  EXPECT_EQ(clones[1].ref.to_string(), "acme/lib:v1.0.0");
+}
+
+TEST_F(CacheTest, MissingRepositoryNamesRepoAndUrlAndLeavesNothing) {
+  RepoCache cache(options());
+  try {
+    cache.ensure(ref_of("acme", "ghost"));
+    FAIL() << "expected RepoError";
+  } catch (const RepoError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("acme/ghost"));
+    EXPECT_THAT(e.what(), HasSubstr(world.url_template().substr(0, 10)));
+    EXPECT_THAT(e.what(), HasSubstr("remotes/acme/ghost.git"));
+  }
+  std::vector<std::string> left;
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(dir / "cache/repos/acme/ghost", ec)) {
+    left.push_back(e.path().filename().string());
+  }
+  // Only the lock file may remain: no clone, no temporary directory.
+  for (const auto& name : left) EXPECT_EQ(name, ".main.lock");
+}
+
+TEST_F(CacheTest, MissingRefIsAClearError) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  RepoCache cache(options());
+  try {
+    cache.ensure(ref_of("acme", "lib", "no-such-branch"));
+    FAIL() << "expected RepoError";
+  } catch (const RepoError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("ref 'no-such-branch' not found in acme/lib"));
+  }
+  EXPECT_FALSE(fs::exists(dir / "cache/repos/acme/lib/no-such-branch"));
+}
+
+TEST_F(CacheTest, LocalNeverClonesAndNamesWhatIsMissing) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  RepoCache cache(options(/*local=*/true));
+  try {
+    cache.ensure(ref_of("acme", "lib"));
+    FAIL() << "expected RepoError";
+  } catch (const RepoError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("acme/lib:main is not in the cache"));
+    EXPECT_THAT(e.what(), HasSubstr("--local"));
+  }
+  EXPECT_FALSE(fs::exists(dir / "cache/repos/acme/lib/main"));
+}
+
+TEST_F(CacheTest, LocalUsesExistingCloneWithoutFetching) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  {
+    RepoCache cache(options());
+    cache.ensure(ref_of("acme", "lib"));
+  }
+  world.commit_and_push("acme/lib", {{"NEW", "x"}});
+  fs::rename(world.remote_dir("acme/lib"), dir / "moved.git");  // "no network"
+  RepoCache cache(options(/*local=*/true));
+  auto path = cache.ensure(ref_of("acme", "lib"));
+  EXPECT_TRUE(fs::exists(path / "tako.yml"));
+  EXPECT_FALSE(fs::exists(path / "NEW"));
+}
+
+TEST_F(CacheTest, FetchFailureNamesRepositoryAndUrl) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  {
+    RepoCache cache(options());
+    cache.ensure(ref_of("acme", "lib"));
+  }
+  fs::remove_all(world.remote_dir("acme/lib"));
+  RepoCache cache(options());
+  try {
+    cache.ensure(ref_of("acme", "lib"));
+    FAIL() << "expected RepoError";
+  } catch (const RepoError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("cannot fetch acme/lib:main from file://"));
+  }
+}
+
+TEST_F(CacheTest, ConcurrentEnsureEndsWithOneCloneAndBothSucceed) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  RepoCache first(options());
+  RepoCache second(options());
+  fs::path a, b;
+  std::string error;
+  std::thread t1([&] {
+    try {
+      a = first.ensure(ref_of("acme", "lib"));
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  std::thread t2([&] {
+    try {
+      b = second.ensure(ref_of("acme", "lib"));
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(first.list().size(), 1u);
+  int entries = 0;
+  for (auto& e : fs::directory_iterator(dir / "cache/repos/acme/lib")) {
+    if (!e.path().filename().string().starts_with(".main.lock")) ++entries;
+  }
+  EXPECT_EQ(entries, 1);
+}
+
+TEST_F(CacheTest, RejectsHostileNames) {
+  RepoCache cache(options());
+  EXPECT_THROW(cache.ensure(ref_of("..", "x")), RepoError);
+  EXPECT_THROW(cache.ensure(ref_of("acme", "x", "--upload-pack=evil")), RepoError);
+  EXPECT_THROW(cache.ensure(ref_of("acme", "x", "a/../../b")), RepoError);
+}
+
+TEST(RefEncodingTest, RoundTrips) {
+  EXPECT_EQ(encode_ref("feature/x%y"), "feature%2Fx%25y");
+  EXPECT_EQ(decode_ref("feature%2Fx%25y"), "feature/x%y");
+  EXPECT_EQ(decode_ref("plain"), "plain");
+  EXPECT_EQ(decode_ref("trail%2"), "trail%2");
+}
+
+}  // namespace
+}  // namespace tako::repo
