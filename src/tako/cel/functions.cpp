@@ -1,0 +1,1026 @@
+// The standard function library, the strings extension and tako's semver functions.
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "tako/cel/eval.h"
+#include "tako/cel/time_util.h"
+#include "tako/semver/range.h"
+#include "tako/semver/version.h"
+
+namespace tako::cel {
+
+namespace {
+
+using Args = const Value*;
+
+// ---- UTF-8 helpers ----
+
+bool is_ascii(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+// Decodes one code point at s[i]; advances i. Invalid sequences yield U+FFFD (one byte).
+char32_t decode_one(std::string_view s, size_t& i, bool* valid = nullptr) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  auto bad = [&]() -> char32_t {
+    ++i;
+    if (valid) *valid = false;
+    return 0xFFFD;
+  };
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  int n;
+  char32_t cp;
+  if ((c & 0xE0) == 0xC0) {
+    n = 1;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 2;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 3;
+    cp = c & 0x07;
+  } else {
+    return bad();
+  }
+  for (int k = 1; k <= n; ++k) {
+    if (i + k >= s.size()) return bad();
+    unsigned char cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return bad();
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return bad();
+  }
+  i += static_cast<size_t>(n) + 1;
+  return cp;
+}
+
+bool valid_utf8(std::string_view s) {
+  bool ok = true;
+  for (size_t i = 0; i < s.size() && ok;) decode_one(s, i, &ok);
+  return ok;
+}
+
+std::u32string decode(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) out.push_back(decode_one(s, i));
+  return out;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string encode(std::u32string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char32_t c : s) append_utf8(out, c);
+  return out;
+}
+
+bool is_unicode_space(char32_t c) {
+  return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+
+// ---- argument checks ----
+
+bool kinds(Args a, size_t argc, std::initializer_list<Kind> want) {
+  if (argc != want.size()) return false;
+  size_t i = 0;
+  for (Kind k : want)
+    if (a[i++].kind() != k) return false;
+  return true;
+}
+
+#define OVERLOAD_FAIL() return no_overload(n, n.name, a, argc)
+
+// ---- core ----
+
+Value fn_size(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  switch (a[0].kind()) {
+    case Kind::kString:
+      return Value::integer(static_cast<std::int64_t>(utf8_length(a[0].as_string())));
+    case Kind::kBytes:
+      return Value::integer(static_cast<std::int64_t>(a[0].as_string().size()));
+    case Kind::kList:
+      return Value::integer(static_cast<std::int64_t>(a[0].as_list().size()));
+    case Kind::kMap:
+      return Value::integer(static_cast<std::int64_t>(a[0].as_map().entries.size()));
+    default:
+      OVERLOAD_FAIL();
+  }
+}
+
+Value fn_contains(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString, Kind::kString})) OVERLOAD_FAIL();
+  charge(ctx, a[0].as_string().size() / 64, n);
+  return Value::boolean(a[0].as_string().find(a[1].as_string()) != std::string::npos);
+}
+Value fn_starts_with(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString, Kind::kString})) OVERLOAD_FAIL();
+  return Value::boolean(std::string_view(a[0].as_string()).substr(0, a[1].as_string().size()) ==
+                        a[1].as_string());
+}
+Value fn_ends_with(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString, Kind::kString})) OVERLOAD_FAIL();
+  const auto& s = a[0].as_string();
+  const auto& suf = a[1].as_string();
+  return Value::boolean(s.size() >= suf.size() &&
+                        s.compare(s.size() - suf.size(), suf.size(), suf) == 0);
+}
+
+Value fn_matches(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString, Kind::kString})) OVERLOAD_FAIL();
+  charge(ctx, a[0].as_string().size() / 16, n);
+  if (n.regex) return Value::boolean(RE2::PartialMatch(a[0].as_string(), *n.regex));
+  charge(ctx, 100 + a[1].as_string().size(), n);
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(8 << 20);
+  RE2 re(a[1].as_string(), opts);
+  if (!re.ok())
+    return error_at(n, "invalid regular expression '" + a[1].as_string() + "': " + re.error());
+  return Value::boolean(RE2::PartialMatch(a[0].as_string(), re));
+}
+
+// ---- conversions ----
+
+Value fn_int(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case Kind::kInt:
+      return v;
+    case Kind::kUint:
+      if (v.as_uint() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        return error_at(n, "int() range error: " + v.to_literal() + " does not fit in int");
+      }
+      return Value::integer(static_cast<std::int64_t>(v.as_uint()));
+    case Kind::kDouble: {
+      double d = v.as_double();
+      if (!(d > -9223372036854775808.0 && d < 9223372036854775808.0)) {
+        return error_at(n, "int() range error: " + v.to_literal() + " does not fit in int");
+      }
+      return Value::integer(static_cast<std::int64_t>(d));
+    }
+    case Kind::kString: {
+      const std::string& s = v.as_string();
+      errno = 0;
+      char* end = nullptr;
+      long long r = std::strtoll(s.c_str(), &end, 10);
+      if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE ||
+          std::isspace(static_cast<unsigned char>(s[0]))) {
+        return error_at(n, "cannot convert '" + s + "' to int");
+      }
+      return Value::integer(r);
+    }
+    case Kind::kTimestamp: {
+      Nanos ns = v.as_nanos();
+      Nanos secs = ns / time_util::kNanosPerSecond;
+      if (ns % time_util::kNanosPerSecond < 0) --secs;
+      return Value::integer(static_cast<std::int64_t>(secs));
+    }
+    case Kind::kDuration:
+      return Value::integer(static_cast<std::int64_t>(v.as_nanos()));
+    default:
+      OVERLOAD_FAIL();
+  }
+}
+
+Value fn_uint(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case Kind::kUint:
+      return v;
+    case Kind::kInt:
+      if (v.as_int() < 0)
+        return error_at(n, "uint() range error: " + v.to_literal() + " is negative");
+      return Value::uinteger(static_cast<std::uint64_t>(v.as_int()));
+    case Kind::kDouble: {
+      double d = v.as_double();
+      if (!(d > -1.0 && d < 18446744073709551616.0)) {
+        return error_at(n, "uint() range error: " + v.to_literal() + " does not fit in uint");
+      }
+      return Value::uinteger(static_cast<std::uint64_t>(d));
+    }
+    case Kind::kString: {
+      const std::string& s = v.as_string();
+      errno = 0;
+      char* end = nullptr;
+      if (s.empty() || s[0] == '-' || s[0] == '+' ||
+          std::isspace(static_cast<unsigned char>(s[0]))) {
+        return error_at(n, "cannot convert '" + s + "' to uint");
+      }
+      unsigned long long r = std::strtoull(s.c_str(), &end, 10);
+      if (end != s.c_str() + s.size() || errno == ERANGE)
+        return error_at(n, "cannot convert '" + s + "' to uint");
+      return Value::uinteger(r);
+    }
+    default:
+      OVERLOAD_FAIL();
+  }
+}
+
+Value fn_double(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case Kind::kDouble:
+      return v;
+    case Kind::kInt:
+      return Value::dbl(static_cast<double>(v.as_int()));
+    case Kind::kUint:
+      return Value::dbl(static_cast<double>(v.as_uint()));
+    case Kind::kString: {
+      const std::string& s = v.as_string();
+      char* end = nullptr;
+      if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) {
+        return error_at(n, "cannot convert '" + s + "' to double");
+      }
+      double d = std::strtod(s.c_str(), &end);
+      if (end != s.c_str() + s.size()) return error_at(n, "cannot convert '" + s + "' to double");
+      return Value::dbl(d);
+    }
+    default:
+      OVERLOAD_FAIL();
+  }
+}
+
+Value fn_string(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case Kind::kString:
+      return v;
+    case Kind::kInt:
+      return Value::string(std::to_string(v.as_int()));
+    case Kind::kUint:
+      return Value::string(std::to_string(v.as_uint()));
+    case Kind::kDouble:
+      return Value::string(format_double(v.as_double()));
+    case Kind::kBool:
+      return Value::string(v.as_bool() ? "true" : "false");
+    case Kind::kBytes:
+      if (!valid_utf8(v.as_string()))
+        return error_at(n, "string() of bytes that are not valid UTF-8");
+      return Value::string(v.as_string());
+    case Kind::kTimestamp:
+      return Value::string(format_timestamp(v.as_nanos()));
+    case Kind::kDuration:
+      return Value::string(format_duration(v.as_nanos()));
+    case Kind::kType:
+      return Value::string(v.type_name());
+    case Kind::kNull:
+      return Value::string("null");
+    default:
+      OVERLOAD_FAIL();
+  }
+}
+
+Value fn_bytes(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  if (a[0].is_bytes()) return a[0];
+  if (a[0].is_string()) return Value::bytes(a[0].as_string());
+  OVERLOAD_FAIL();
+}
+
+Value fn_bool(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  if (a[0].is_bool()) return a[0];
+  if (a[0].is_string()) {
+    const std::string& s = a[0].as_string();
+    if (s == "1" || s == "t" || s == "true" || s == "TRUE" || s == "True")
+      return Value::boolean(true);
+    if (s == "0" || s == "f" || s == "false" || s == "FALSE" || s == "False")
+      return Value::boolean(false);
+    return error_at(n, "cannot convert '" + s + "' to bool");
+  }
+  OVERLOAD_FAIL();
+}
+
+Value fn_dyn(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  return a[0];
+}
+
+Value fn_type(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  return a[0].type_of();
+}
+
+Value fn_timestamp(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  const Value& v = a[0];
+  if (v.is_timestamp()) return v;
+  if (v.is_string()) {
+    auto ns = time_util::parse_timestamp(v.as_string());
+    if (!ns)
+      return error_at(n,
+                      "invalid timestamp '" + v.as_string() + "' (want RFC 3339, years 0001-9999)");
+    return Value::timestamp(*ns);
+  }
+  if (v.is_int()) {
+    Nanos ns = static_cast<Nanos>(v.as_int()) * time_util::kNanosPerSecond;
+    if (!time_util::timestamp_in_range(ns)) return error_at(n, "timestamp out of range");
+    return Value::timestamp(ns);
+  }
+  OVERLOAD_FAIL();
+}
+
+Value fn_duration(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  const Value& v = a[0];
+  if (v.is_duration()) return v;
+  if (v.is_string()) {
+    auto ns = time_util::parse_duration(v.as_string());
+    if (!ns)
+      return error_at(n, "invalid duration '" + v.as_string() +
+                             "' (e.g. \"1h30m\", \"1.5s\"; at most about 292 years)");
+    return Value::duration(*ns);
+  }
+  if (v.is_int()) return Value::duration(static_cast<Nanos>(v.as_int()));  // nanoseconds
+  OVERLOAD_FAIL();
+}
+
+// ---- timestamp / duration accessors ----
+
+enum class Part {
+  kFullYear,
+  kMonth,
+  kDate,
+  kDayOfMonth,
+  kDayOfWeek,
+  kDayOfYear,
+  kHours,
+  kMinutes,
+  kSeconds,
+  kMillis
+};
+
+template <Part P>
+Value fn_time_part(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (argc >= 1 && a[0].is_duration() && argc == 1) {
+    Nanos d = a[0].as_nanos();
+    switch (P) {
+      case Part::kHours:
+        return Value::integer(static_cast<std::int64_t>(d / (3600 * time_util::kNanosPerSecond)));
+      case Part::kMinutes:
+        return Value::integer(static_cast<std::int64_t>(d / (60 * time_util::kNanosPerSecond)));
+      case Part::kSeconds:
+        return Value::integer(static_cast<std::int64_t>(d / time_util::kNanosPerSecond));
+      case Part::kMillis:
+        return Value::integer(static_cast<std::int64_t>(d % time_util::kNanosPerSecond / 1000000));
+      default:
+        OVERLOAD_FAIL();
+    }
+  }
+  if (argc < 1 || argc > 2 || !a[0].is_timestamp() || (argc == 2 && !a[1].is_string()))
+    OVERLOAD_FAIL();
+  std::string err;
+  if (argc == 2) charge(ctx, 50, n);
+  auto ct = time_util::civil_time(a[0].as_nanos(),
+                                  argc == 2 ? std::string_view(a[1].as_string()) : "", &err);
+  if (!ct) return error_at(n, err);
+  switch (P) {
+    case Part::kFullYear:
+      return Value::integer(ct->year);
+    case Part::kMonth:
+      return Value::integer(ct->month - 1);
+    case Part::kDate:
+      return Value::integer(ct->day);
+    case Part::kDayOfMonth:
+      return Value::integer(ct->day - 1);
+    case Part::kDayOfWeek:
+      return Value::integer(ct->day_of_week);
+    case Part::kDayOfYear:
+      return Value::integer(ct->day_of_year);
+    case Part::kHours:
+      return Value::integer(ct->hour);
+    case Part::kMinutes:
+      return Value::integer(ct->minute);
+    case Part::kSeconds:
+      return Value::integer(ct->second);
+    case Part::kMillis:
+      return Value::integer(ct->nanos / 1000000);
+  }
+  OVERLOAD_FAIL();
+}
+
+// ---- strings extension ----
+
+Value fn_char_at(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString, Kind::kInt})) OVERLOAD_FAIL();
+  const std::string& s = a[0].as_string();
+  std::int64_t i = a[1].as_int();
+  if (is_ascii(s)) {
+    if (i < 0 || static_cast<std::uint64_t>(i) > s.size())
+      return error_at(n, "charAt(): index out of range: " + std::to_string(i));
+    if (static_cast<std::uint64_t>(i) == s.size()) return Value::string("");
+    return Value::string(std::string(1, s[static_cast<size_t>(i)]));
+  }
+  auto u = decode(s);
+  if (i < 0 || static_cast<std::uint64_t>(i) > u.size())
+    return error_at(n, "charAt(): index out of range: " + std::to_string(i));
+  if (static_cast<std::uint64_t>(i) == u.size()) return Value::string("");
+  return Value::string(encode(std::u32string_view(&u[static_cast<size_t>(i)], 1)));
+}
+
+Value fn_index_of(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!(kinds(a, argc, {Kind::kString, Kind::kString}) ||
+        kinds(a, argc, {Kind::kString, Kind::kString, Kind::kInt}))) {
+    OVERLOAD_FAIL();
+  }
+  charge(ctx, a[0].as_string().size() / 16, n);
+  auto s = decode(a[0].as_string());
+  auto sub = decode(a[1].as_string());
+  std::int64_t start = argc == 3 ? a[2].as_int() : 0;
+  if (start < 0 || static_cast<std::uint64_t>(start) > s.size()) {
+    return error_at(n, "indexOf(): index out of range: " + std::to_string(start));
+  }
+  size_t r = s.find(sub, static_cast<size_t>(start));
+  return Value::integer(r == std::u32string::npos ? -1 : static_cast<std::int64_t>(r));
+}
+
+Value fn_last_index_of(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!(kinds(a, argc, {Kind::kString, Kind::kString}) ||
+        kinds(a, argc, {Kind::kString, Kind::kString, Kind::kInt}))) {
+    OVERLOAD_FAIL();
+  }
+  charge(ctx, a[0].as_string().size() / 16, n);
+  auto s = decode(a[0].as_string());
+  auto sub = decode(a[1].as_string());
+  std::int64_t pos = argc == 3 ? a[2].as_int() : static_cast<std::int64_t>(s.size());
+  if (pos < 0 || static_cast<std::uint64_t>(pos) > s.size()) {
+    return error_at(n, "lastIndexOf(): index out of range: " + std::to_string(pos));
+  }
+  size_t r = s.rfind(sub, static_cast<size_t>(pos));
+  return Value::integer(r == std::u32string::npos ? -1 : static_cast<std::int64_t>(r));
+}
+
+Value fn_lower(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString})) OVERLOAD_FAIL();
+  std::string s = a[0].as_string();
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return make_string_checked(ctx, n, std::move(s));
+}
+
+Value fn_upper(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString})) OVERLOAD_FAIL();
+  std::string s = a[0].as_string();
+  for (char& c : s)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return make_string_checked(ctx, n, std::move(s));
+}
+
+Value fn_replace(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!(kinds(a, argc, {Kind::kString, Kind::kString, Kind::kString}) ||
+        kinds(a, argc, {Kind::kString, Kind::kString, Kind::kString, Kind::kInt}))) {
+    OVERLOAD_FAIL();
+  }
+  const std::string& s = a[0].as_string();
+  const std::string& from = a[1].as_string();
+  const std::string& to = a[2].as_string();
+  std::int64_t limit = argc == 4 ? a[3].as_int() : -1;
+  if (limit == 0) return a[0];
+  std::string out;
+  std::int64_t done = 0;
+  if (from.empty()) {
+    // insert `to` before every code point and at the end
+    size_t i = 0;
+    while (true) {
+      if (limit < 0 || done < limit) {
+        out += to;
+        ++done;
+      }
+      if (i >= s.size()) break;
+      size_t j = i;
+      decode_one(s, j);
+      out.append(s, i, j - i);
+      i = j;
+      charge_size(ctx, out.size(), n);
+    }
+    return make_string_checked(ctx, n, std::move(out));
+  }
+  size_t pos = 0;
+  while (limit < 0 || done < limit) {
+    size_t hit = s.find(from, pos);
+    if (hit == std::string::npos) break;
+    out.append(s, pos, hit - pos);
+    out += to;
+    pos = hit + from.size();
+    ++done;
+    if (out.size() > ctx.limits.max_value_bytes) break;
+  }
+  out.append(s, pos, std::string::npos);
+  return make_string_checked(ctx, n, std::move(out));
+}
+
+Value fn_split(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!(kinds(a, argc, {Kind::kString, Kind::kString}) ||
+        kinds(a, argc, {Kind::kString, Kind::kString, Kind::kInt}))) {
+    OVERLOAD_FAIL();
+  }
+  const std::string& s = a[0].as_string();
+  const std::string& sep = a[1].as_string();
+  std::int64_t limit = argc == 3 ? a[2].as_int() : -1;
+  std::vector<Value> out;
+  if (limit == 0) return Value::list(std::move(out));
+  charge(ctx, s.size() / 16, n);
+  if (sep.empty()) {
+    size_t i = 0;
+    while (i < s.size()) {
+      if (limit > 0 && static_cast<std::int64_t>(out.size()) == limit - 1) {
+        out.push_back(Value::string(s.substr(i)));
+        break;
+      }
+      size_t j = i;
+      decode_one(s, j);
+      out.push_back(Value::string(s.substr(i, j - i)));
+      i = j;
+    }
+    charge(ctx, out.size(), n);
+    return Value::list(std::move(out));
+  }
+  size_t pos = 0;
+  while (true) {
+    if (limit > 0 && static_cast<std::int64_t>(out.size()) == limit - 1) {
+      out.push_back(Value::string(s.substr(pos)));
+      break;
+    }
+    size_t hit = s.find(sep, pos);
+    if (hit == std::string::npos) {
+      out.push_back(Value::string(s.substr(pos)));
+      break;
+    }
+    out.push_back(Value::string(s.substr(pos, hit - pos)));
+    pos = hit + sep.size();
+  }
+  charge(ctx, out.size(), n);
+  return Value::list(std::move(out));
+}
+
+Value fn_substring(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (!(kinds(a, argc, {Kind::kString, Kind::kInt}) ||
+        kinds(a, argc, {Kind::kString, Kind::kInt, Kind::kInt}))) {
+    OVERLOAD_FAIL();
+  }
+  auto s = decode(a[0].as_string());
+  std::int64_t start = a[1].as_int();
+  std::int64_t end = argc == 3 ? a[2].as_int() : static_cast<std::int64_t>(s.size());
+  if (start < 0 || static_cast<std::uint64_t>(start) > s.size()) {
+    return error_at(n, "substring(): index out of range: " + std::to_string(start));
+  }
+  if (end < 0 || static_cast<std::uint64_t>(end) > s.size()) {
+    return error_at(n, "substring(): index out of range: " + std::to_string(end));
+  }
+  if (end < start) {
+    return error_at(n, "substring(): invalid range: start " + std::to_string(start) + " > end " +
+                           std::to_string(end));
+  }
+  return Value::string(encode(
+      std::u32string_view(s).substr(static_cast<size_t>(start), static_cast<size_t>(end - start))));
+}
+
+Value fn_trim(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString})) OVERLOAD_FAIL();
+  const std::string& s = a[0].as_string();
+  if (is_ascii(s)) {
+    size_t b = 0, e = s.size();
+    while (b < e && is_unicode_space(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && is_unicode_space(static_cast<unsigned char>(s[e - 1]))) --e;
+    if (b == 0 && e == s.size()) return a[0];
+    return Value::string(s.substr(b, e - b));
+  }
+  auto u = decode(s);
+  size_t b = 0, e = u.size();
+  while (b < e && is_unicode_space(u[b])) ++b;
+  while (e > b && is_unicode_space(u[e - 1])) --e;
+  return Value::string(encode(std::u32string_view(u).substr(b, e - b)));
+}
+
+Value fn_join(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!(kinds(a, argc, {Kind::kList}) || kinds(a, argc, {Kind::kList, Kind::kString})))
+    OVERLOAD_FAIL();
+  std::string out;
+  const std::string sep = argc == 2 ? a[1].as_string() : std::string();
+  bool first = true;
+  for (const auto& v : a[0].as_list()) {
+    if (!v.is_string())
+      return error_at(
+          n, std::string("join(): list element is '") + kind_name(v.kind()) + "', not string");
+    if (!first) out += sep;
+    first = false;
+    out += v.as_string();
+    if (out.size() > ctx.limits.max_value_bytes) break;
+  }
+  return make_string_checked(ctx, n, std::move(out));
+}
+
+Value fn_reverse(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString})) OVERLOAD_FAIL();
+  auto u = decode(a[0].as_string());
+  std::reverse(u.begin(), u.end());
+  return make_string_checked(ctx, n, encode(u));
+}
+
+std::string quote_impl(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    char32_t c = decode_one(s, i);
+    switch (c) {
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      default:
+        append_utf8(out, c);
+    }
+  }
+  return out + "\"";
+}
+
+Value fn_quote(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString})) OVERLOAD_FAIL();
+  return make_string_checked(ctx, n, quote_impl(a[0].as_string()));
+}
+
+// %s form of a value inside format().
+bool format_s(const Value& v, std::string& out, int depth = 0) {
+  if (depth > 64) return false;
+  switch (v.kind()) {
+    case Kind::kString:
+      out += v.as_string();
+      return true;
+    case Kind::kBytes:
+      out += v.as_string();
+      return true;
+    case Kind::kInt:
+      out += std::to_string(v.as_int());
+      return true;
+    case Kind::kUint:
+      out += std::to_string(v.as_uint());
+      return true;
+    case Kind::kDouble:
+      out += format_double(v.as_double());
+      return true;
+    case Kind::kBool:
+      out += v.as_bool() ? "true" : "false";
+      return true;
+    case Kind::kNull:
+      out += "null";
+      return true;
+    case Kind::kType:
+      out += v.type_name();
+      return true;
+    case Kind::kTimestamp:
+      out += format_timestamp(v.as_nanos());
+      return true;
+    case Kind::kDuration:
+      out += format_duration(v.as_nanos());
+      return true;
+    case Kind::kList: {
+      out += '[';
+      bool first = true;
+      for (const auto& e : v.as_list()) {
+        if (!first) out += ", ";
+        first = false;
+        if (!format_s(e, out, depth + 1)) return false;
+      }
+      out += ']';
+      return true;
+    }
+    case Kind::kMap: {
+      out += '{';
+      bool first = true;
+      for (const auto& e : v.as_map().entries) {
+        if (!first) out += ", ";
+        first = false;
+        if (!format_s(e.first, out, depth + 1)) return false;
+        out += ": ";
+        if (!format_s(e.second, out, depth + 1)) return false;
+      }
+      out += '}';
+      return true;
+    }
+    case Kind::kError:
+      return false;
+  }
+  return false;
+}
+
+std::string to_base(std::uint64_t v, int base, bool upper) {
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  if (v == 0) return "0";
+  std::string s;
+  while (v) {
+    s += digits[v % static_cast<unsigned>(base)];
+    v /= static_cast<unsigned>(base);
+  }
+  std::reverse(s.begin(), s.end());
+  return s;
+}
+
+Value fn_format(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString, Kind::kList})) OVERLOAD_FAIL();
+  const std::string& f = a[0].as_string();
+  const auto& args = a[1].as_list();
+  std::string out;
+  size_t next = 0;
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (f[i] != '%') {
+      out += f[i];
+      continue;
+    }
+    ++i;
+    if (i >= f.size()) return error_at(n, "format(): '%' at the end of the format string");
+    if (f[i] == '%') {
+      out += '%';
+      continue;
+    }
+    int precision = -1;
+    if (f[i] == '.') {
+      ++i;
+      precision = 0;
+      while (i < f.size() && f[i] >= '0' && f[i] <= '9') {
+        precision = precision * 10 + (f[i] - '0');
+        if (precision > 100) return error_at(n, "format(): precision too large");
+        ++i;
+      }
+      if (i >= f.size()) return error_at(n, "format(): unterminated clause");
+    }
+    const char verb = f[i];
+    if (next >= args.size())
+      return error_at(n, "format(): not enough arguments for the format string");
+    const Value& v = args[next++];
+    switch (verb) {
+      case 's':
+        if (!format_s(v, out)) return error_at(n, "format(): cannot format value with %s");
+        break;
+      case 'd':
+        if (v.is_int())
+          out += std::to_string(v.as_int());
+        else if (v.is_uint())
+          out += std::to_string(v.as_uint());
+        else if (v.is_double() && !std::isfinite(v.as_double()))
+          out += format_double(v.as_double());
+        else
+          return error_at(
+              n, std::string("format(): %d needs an integer, got '") + kind_name(v.kind()) + "'");
+        break;
+      case 'f':
+      case 'e': {
+        double d;
+        if (v.is_double())
+          d = v.as_double();
+        else if (v.is_int())
+          d = static_cast<double>(v.as_int());
+        else if (v.is_uint())
+          d = static_cast<double>(v.as_uint());
+        else
+          return error_at(n, std::string("format(): %") + verb + " needs a number, got '" +
+                                 kind_name(v.kind()) + "'");
+        if (!std::isfinite(d)) {
+          out += format_double(d);
+          break;
+        }
+        char buf[512];
+        char spec[16];
+        std::snprintf(spec, sizeof(spec), "%%.%d%c", precision < 0 ? 6 : precision, verb);
+        std::snprintf(buf, sizeof(buf), spec, d);
+        if (verb == 'f' && std::fabs(d) >= 1e100) {
+          return error_at(n, "format(): %f of a number this large is not supported");
+        }
+        out += buf;
+        break;
+      }
+      case 'b':
+      case 'o':
+      case 'x':
+      case 'X': {
+        const int base = verb == 'b' ? 2 : verb == 'o' ? 8 : 16;
+        const bool upper = verb == 'X';
+        if (v.is_int()) {
+          std::int64_t x = v.as_int();
+          if (x < 0) out += '-';
+          out += to_base(x < 0 ? 0 - static_cast<std::uint64_t>(x) : static_cast<std::uint64_t>(x),
+                         base, upper);
+        } else if (v.is_uint()) {
+          out += to_base(v.as_uint(), base, upper);
+        } else if (v.is_bool() && verb == 'b') {
+          out += v.as_bool() ? "1" : "0";
+        } else if ((v.is_string() || v.is_bytes()) && base == 16) {
+          for (unsigned char c : v.as_string()) {
+            const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+            out += digits[c >> 4];
+            out += digits[c & 15];
+          }
+        } else {
+          return error_at(n, std::string("format(): %") + verb + " cannot format '" +
+                                 kind_name(v.kind()) + "'");
+        }
+        break;
+      }
+      default:
+        return error_at(n, std::string("format(): unknown clause '%") + verb + "'");
+    }
+    charge_size(ctx, out.size(), n);
+  }
+  if (next < args.size()) {
+    return error_at(n, "format(): " + std::to_string(args.size() - next) +
+                           " argument(s) not used by the format string");
+  }
+  return make_string_checked(ctx, n, std::move(out));
+}
+
+// ---- tako semver ----
+
+Value parse_version(const Node& n, const Value& v, semver::Version* out) {
+  if (!v.is_string()) {
+    Value args[1] = {v};
+    return no_overload(n, n.name, args, 1);
+  }
+  auto parsed = semver::Version::parse(v.as_string());
+  if (!parsed) return error_at(n, "invalid semantic version '" + v.as_string() + "'");
+  *out = std::move(*parsed);
+  return Value();
+}
+
+Value part_value(const Node& n, std::uint64_t part) {
+  if (part > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return error_at(n, "version component too large");
+  }
+  return Value::integer(static_cast<std::int64_t>(part));
+}
+
+Value fn_semver_major(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  semver::Version v;
+  Value err = parse_version(n, a[0], &v);
+  if (err.is_error()) return err;
+  return part_value(n, v.major);
+}
+Value fn_semver_minor(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  semver::Version v;
+  Value err = parse_version(n, a[0], &v);
+  if (err.is_error()) return err;
+  return part_value(n, v.minor);
+}
+Value fn_semver_patch(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 1) OVERLOAD_FAIL();
+  semver::Version v;
+  Value err = parse_version(n, a[0], &v);
+  if (err.is_error()) return err;
+  return part_value(n, v.patch);
+}
+Value fn_semver_compare(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (argc != 2) OVERLOAD_FAIL();
+  semver::Version x, y;
+  Value err = parse_version(n, a[0], &x);
+  if (err.is_error()) return err;
+  err = parse_version(n, a[1], &y);
+  if (err.is_error()) return err;
+  return Value::integer(semver::compare(x, y));
+}
+Value fn_semver_satisfies(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString, Kind::kString})) OVERLOAD_FAIL();
+  semver::Version v;
+  Value err = parse_version(n, a[0], &v);
+  if (err.is_error()) return err;
+  charge(ctx, a[1].as_string().size() / 8, n);
+  std::string why;
+  auto range = semver::Range::parse(a[1].as_string(), &why);
+  if (!range) return error_at(n, "invalid version range: " + why);
+  return Value::boolean(range->contains(v));
+}
+
+const FunctionDef kFunctions[] = {
+    // name, global, receiver  (sorted by name for binary search)
+    {"bool", fn_bool, nullptr},
+    {"bytes", fn_bytes, nullptr},
+    {"charAt", nullptr, fn_char_at},
+    {"contains", nullptr, fn_contains},
+    {"double", fn_double, nullptr},
+    {"duration", fn_duration, nullptr},
+    {"dyn", fn_dyn, nullptr},
+    {"endsWith", nullptr, fn_ends_with},
+    {"format", nullptr, fn_format},
+    {"getDate", nullptr, fn_time_part<Part::kDate>},
+    {"getDayOfMonth", nullptr, fn_time_part<Part::kDayOfMonth>},
+    {"getDayOfWeek", nullptr, fn_time_part<Part::kDayOfWeek>},
+    {"getDayOfYear", nullptr, fn_time_part<Part::kDayOfYear>},
+    {"getFullYear", nullptr, fn_time_part<Part::kFullYear>},
+    {"getHours", nullptr, fn_time_part<Part::kHours>},
+    {"getMilliseconds", nullptr, fn_time_part<Part::kMillis>},
+    {"getMinutes", nullptr, fn_time_part<Part::kMinutes>},
+    {"getMonth", nullptr, fn_time_part<Part::kMonth>},
+    {"getSeconds", nullptr, fn_time_part<Part::kSeconds>},
+    {"indexOf", nullptr, fn_index_of},
+    {"int", fn_int, nullptr},
+    {"join", nullptr, fn_join},
+    {"lastIndexOf", nullptr, fn_last_index_of},
+    {"lower", nullptr, fn_lower},
+    {"lowerAscii", nullptr, fn_lower},
+    {"matches", fn_matches, fn_matches},
+    {"replace", nullptr, fn_replace},
+    {"reverse", nullptr, fn_reverse},
+    {"semver.compare", fn_semver_compare, nullptr},
+    {"semver.major", fn_semver_major, nullptr},
+    {"semver.minor", fn_semver_minor, nullptr},
+    {"semver.patch", fn_semver_patch, nullptr},
+    {"semver.satisfies", fn_semver_satisfies, nullptr},
+    {"size", fn_size, fn_size},
+    {"split", nullptr, fn_split},
+    {"startsWith", nullptr, fn_starts_with},
+    {"string", fn_string, nullptr},
+    {"strings.quote", fn_quote, nullptr},
+    {"substring", nullptr, fn_substring},
+    {"timestamp", fn_timestamp, nullptr},
+    {"trim", nullptr, fn_trim},
+    {"type", fn_type, nullptr},
+    {"uint", fn_uint, nullptr},
+    {"upper", nullptr, fn_upper},
+    {"upperAscii", nullptr, fn_upper},
+};
+
+}  // namespace
+
+const FunctionDef* find_function(std::string_view name) {
+  for (const auto& f : kFunctions)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+bool is_type_name(std::string_view name) {
+  static const char* const names[] = {"int",
+                                      "uint",
+                                      "double",
+                                      "bool",
+                                      "string",
+                                      "bytes",
+                                      "list",
+                                      "map",
+                                      "null_type",
+                                      "type",
+                                      "google.protobuf.Timestamp",
+                                      "google.protobuf.Duration"};
+  for (const char* t : names)
+    if (name == t) return true;
+  return false;
+}
+
+}  // namespace tako::cel

@@ -1,0 +1,147 @@
+#include "tako/cel/program.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+
+#include "tako/cel/eval.h"
+#include "tako/cel/parser.h"
+
+namespace tako::cel {
+
+namespace {
+
+struct Resolver {
+  const std::string& source;
+  std::vector<std::string> scope;  // comprehension variables; index = slot
+  int max_slots = 0;
+
+  int lookup(const std::string& name) const {
+    for (size_t i = scope.size(); i-- > 0;)
+      if (scope[i] == name) return static_cast<int>(i);
+    return -1;
+  }
+
+  // "a.b.c" when `n` is a chain of names rooted at a global identifier, else "".
+  static std::string chain_name(const Node& n) {
+    if (n.kind == NodeKind::kIdent && n.slot < 0) return n.name;
+    if (n.kind == NodeKind::kSelect && !n.test_only) return n.qualified;
+    return "";
+  }
+
+  void resolve(Node& n) {
+    switch (n.kind) {
+      case NodeKind::kIdent: {
+        if (!n.leading_dot) n.slot = lookup(n.name);
+        if (n.slot < 0 && is_type_name(n.name)) {
+          n.kind = NodeKind::kConst;
+          n.value = Value::type(n.name);
+        }
+        return;
+      }
+      case NodeKind::kSelect: {
+        resolve(*n.args[0]);
+        std::string base = chain_name(*n.args[0]);
+        if (!base.empty()) {
+          n.qualified = base + "." + n.name;
+          if (!n.test_only && is_type_name(n.qualified)) {
+            n.kind = NodeKind::kConst;
+            n.value = Value::type(n.qualified);
+            n.args.clear();
+          }
+        }
+        return;
+      }
+      case NodeKind::kCall: {
+        if (n.has_target) {
+          // namespaced functions: semver.major(x), strings.quote(s)
+          Node& target = *n.args[0];
+          if (target.kind == NodeKind::kIdent && !target.leading_dot
+                  ? lookup(target.name) < 0
+                  : target.kind == NodeKind::kSelect) {
+            resolve(target);
+            std::string base = chain_name(target);
+            if (!base.empty()) {
+              std::string full = base + "." + n.name;
+              if (find_function(full) != nullptr) {
+                n.args.erase(n.args.begin());
+                n.has_target = false;
+                n.name = full;
+              }
+            }
+          }
+        }
+        for (auto& a : n.args) resolve(*a);
+        n.fn = find_function(n.name);
+        if (n.name == "matches" && n.fn != nullptr) {
+          const Node& pattern = *n.args.back();
+          if (n.args.size() == 2 && pattern.kind == NodeKind::kConst && pattern.value.is_string()) {
+            RE2::Options opts;
+            opts.set_log_errors(false);
+            opts.set_max_mem(8 << 20);
+            auto re = std::make_shared<RE2>(pattern.value.as_string(), opts);
+            if (!re->ok()) {
+              throw CelError("invalid regular expression: " + re->error(), source, pattern.offset);
+            }
+            n.regex = std::move(re);
+          }
+        }
+        return;
+      }
+      case NodeKind::kComprehension: {
+        resolve(*n.args[0]);
+        scope.push_back(n.var1);
+        n.slot = static_cast<int>(scope.size()) - 1;
+        if (!n.var2.empty()) {
+          scope.push_back(n.var2);
+          n.slot2 = static_cast<int>(scope.size()) - 1;
+        }
+        max_slots = std::max(max_slots, static_cast<int>(scope.size()));
+        for (size_t i = 1; i < n.args.size(); ++i) resolve(*n.args[i]);
+        scope.resize(static_cast<size_t>(n.slot));
+        return;
+      }
+      default:
+        for (auto& a : n.args) resolve(*a);
+        return;
+    }
+  }
+};
+
+}  // namespace
+
+Program::Program() = default;
+Program::~Program() = default;
+
+std::shared_ptr<const Program> Program::compile(std::string_view source) {
+  std::shared_ptr<Program> p(new Program());
+  p->source_ = std::string(source);
+  p->root_ = parse(p->source_);
+  Resolver r{p->source_, {}, 0};
+  r.resolve(*p->root_);
+  p->slots_ = r.max_slots;
+  return p;
+}
+
+Value Program::evaluate(const Activation& vars, const Limits& limits) const {
+  EvalCtx ctx;
+  ctx.act = &vars;
+  ctx.limits = limits;
+  Value small[8];
+  std::vector<Value> big;
+  if (slots_ > 8) {
+    big.resize(static_cast<size_t>(slots_));
+    ctx.locals = big.data();
+  } else {
+    ctx.locals = small;
+  }
+  try {
+    Value result = eval_node(ctx, *root_);
+    if (result.is_error()) throw CelError(result.error_message(), source_, result.error_offset());
+    return result;
+  } catch (const LimitExceeded& e) {
+    throw CelError(e.message, source_, e.offset);
+  }
+}
+
+}  // namespace tako::cel

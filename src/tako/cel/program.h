@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "tako/cel/activation.h"
+#include "tako/cel/error.h"
+#include "tako/cel/value.h"
+
+namespace tako::cel {
+
+struct Node;
+
+// Bounds of one evaluation, so that a hostile expression cannot hang or exhaust memory.
+struct Limits {
+  std::uint64_t cost = 1000000;             // abstract steps: nodes, iterations, bytes/64
+  int max_depth = 1024;                     // evaluation recursion depth
+  std::size_t max_value_bytes = 16u << 20;  // largest string/bytes/list built
+};
+
+// A compiled CEL expression. Immutable; evaluate() may run on many threads at once.
+class Program {
+ public:
+  // Parses and resolves `source`. Throws CelError (with position) on a syntax error.
+  static std::shared_ptr<const Program> compile(std::string_view source);
+
+  // Evaluates with `vars`. Throws CelError when the result is an error or a limit is hit.
+  Value evaluate(const Activation& vars) const { return evaluate(vars, Limits{}); }
+  Value evaluate(const Activation& vars, const Limits& limits) const;
+
+  const std::string& source() const { return source_; }
+
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+  ~Program();
+
+ private:
+  Program();
+  std::string source_;
+  std::unique_ptr<Node> root_;
+  int slots_ = 0;
+};
+
+}  // namespace tako::cel
