@@ -45,6 +45,10 @@ CelError::CelError(std::string message, std::string expression, std::int32_t off
 }
 
 std::string CelError::with_caret() const {
+  return excerpt() + " " + message_;
+}
+
+std::string CelError::excerpt() const {
   // The line of the expression that holds the error.
   size_t start = 0;
   for (int l = 1; l < line_; ++l) {
@@ -66,7 +70,7 @@ std::string CelError::with_caret() const {
     ++col;
   }
   for (; col < column_; ++col) caret += ' ';
-  return text + "\n" + caret + "^ " + message_;
+  return text + "\n" + caret + "^";
 }
 
 }  // namespace tako::cel

@@ -23,6 +23,8 @@ class CelError : public std::runtime_error {
   //   size(x) +
   //            ^ expected an expression
   std::string with_caret() const;
+  // The same without the message: the expression line, a newline, the caret.
+  std::string excerpt() const;
 
  private:
   std::string message_;
