@@ -1,0 +1,61 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tako/config/model.h"
+#include "tako/repo/universe.h"
+
+namespace tako::store {
+class RunStore;
+}
+
+namespace tako::engine {
+
+// A repository of the universe that subscribes to some (source, event type).
+struct Subscriber {
+  repo::RepoEntry repo;
+  std::vector<config::Subscription> subscriptions;  // all of the file's, in file order
+};
+
+// The subscriptions of every repository of the universe (SPEC §2 "Discovery"), kept in the
+// run store keyed by each tako.yml's content hash: a refresh re-parses only files whose bytes
+// changed, and subscribers are looked up by (source, event type) instead of scanning every
+// repository.
+class SubscriptionIndex {
+ public:
+  struct Stats {
+    std::size_t repositories = 0;  // tako.yml files seen
+    std::size_t parsed = 0;        // of which re-parsed because new or changed
+    std::size_t cloned = 0;        // dependents cloned on demand
+  };
+
+  SubscriptionIndex(store::RunStore& store, const repo::Universe& universe);
+
+  // Brings the index up to date with the universe: the root, workspaces and cache clones, then
+  // every repository named in a `dependents:` entry of one already seen, cloned when missing
+  // (not with --local: then missing ones are warnings). Load errors become warnings.
+  Stats refresh();
+
+  // Repositories with a subscription naming `source` and `event_type`, sorted by identity.
+  std::vector<Subscriber> subscribers(const std::string& source, const std::string& event_type);
+
+  // Re-reads one repository (e.g. after fetching its clone); true when its tako.yml changed.
+  bool reindex(const repo::RepoEntry& entry);
+
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  // Indexes `entry`; returns the dependents its tako.yml names.
+  std::vector<config::RepoRef> index(const repo::RepoEntry& entry, Stats& stats);
+
+  store::RunStore& store_;
+  const repo::Universe& universe_;
+  std::map<std::string, repo::RepoEntry> entries_;  // identity → entry seen by refresh()
+  std::vector<std::string> warnings_;
+};
+
+nlohmann::json subscription_to_json(const config::Subscription& sub);
+config::Subscription subscription_from_json(const nlohmann::json& j);
+
+}  // namespace tako::engine
