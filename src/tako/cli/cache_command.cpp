@@ -1,0 +1,31 @@
+// `tako cache clean [--older-than DURATION]` (SPEC §8): removes repository clones from the
+// cache (TAKO_HOME/cache/repos, or --cache-dir): all of them, or only those not cloned or
+// fetched within DURATION (e.g. 30d). A clone in use by a running tako (its lock held) is
+// kept. Prints one line per clone and a summary. See docs/repositories.md.
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "tako/cli/clean_report.h"
+#include "tako/cli/commands.h"
+#include "tako/cli/context.h"
+#include "tako/cli/graph_support.h"
+
+namespace tako::cli {
+
+void add_cache_command(CLI::App& app, Context& ctx) {
+  auto* cache = app.add_subcommand("cache", "Manage the repository cache");
+  cache->require_subcommand(1);
+  auto* clean = cache->add_subcommand("clean", "Remove cached clones");
+  add_common_options(*clean, ctx.options(), kCacheDirOption);
+  auto older_than = std::make_shared<std::optional<std::string>>();
+  clean->add_option("--older-than", *older_than,
+                    "Only clones not fetched within this duration (e.g. 30d); default: all");
+  clean->callback([&ctx, older_than] {
+    auto age = parse_older_than(*older_than);
+    repo::RepoCache repos(cache_options_from(ctx));
+    print_clean_report(ctx, repo::clean_cache(repos, age), "clone");
+  });
+}
+
+}  // namespace tako::cli

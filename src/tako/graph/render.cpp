@@ -1,0 +1,138 @@
+#include "tako/graph/render.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace tako::graph {
+
+std::optional<Format> parse_format(std::string_view text) {
+  if (text == "tree") return Format::kTree;
+  if (text == "dot") return Format::kDot;
+  if (text == "mermaid") return Format::kMermaid;
+  if (text == "json") return Format::kJson;
+  return std::nullopt;
+}
+
+namespace {
+
+struct TreePrinter {
+  const DependencyGraph& graph;
+  std::string out;
+  std::set<std::string_view> expanded;
+
+  void children(const Node& node, const std::string& prefix) {
+    const auto& kids = node.dependents;
+    for (size_t i = 0; i < kids.size(); ++i) {
+      const bool last = i + 1 == kids.size();
+      const Node& child = graph.at(kids[i]);
+      out += prefix;
+      out += last ? "└── " : "├── ";
+      out += child.identity;
+      const bool first_time = expanded.insert(child.identity).second;
+      if (!first_time && !child.dependents.empty()) {
+        out += " (*)\n";
+        continue;
+      }
+      out += "\n";
+      if (first_time) children(child, prefix + (last ? "    " : "│   "));
+    }
+  }
+};
+
+std::string dot_quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string mermaid_label(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"') {
+      out += "#quot;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_tree(const DependencyGraph& graph) {
+  TreePrinter printer{graph, {}, {}};
+  const Node& root = graph.at(graph.root());
+  printer.out = root.identity + "\n";
+  printer.expanded.insert(root.identity);
+  printer.children(root, "");
+  return printer.out;
+}
+
+std::string render_dot(const DependencyGraph& graph) {
+  std::string out = "digraph tako {\n  rankdir=TB;\n  node [shape=box];\n";
+  for (const auto& [id, node] : graph.nodes()) {
+    out += "  " + dot_quote(id);
+    if (id == graph.root()) out += " [style=bold]";
+    out += ";\n";
+  }
+  for (const auto& [id, node] : graph.nodes()) {
+    for (const auto& child : node.dependents) {
+      out += "  " + dot_quote(id) + " -> " + dot_quote(child) + ";\n";
+    }
+  }
+  out += "}\n";
+  return out;
+}
+
+std::string render_mermaid(const DependencyGraph& graph) {
+  std::map<std::string_view, std::string> ids;
+  for (const auto& [id, node] : graph.nodes()) ids[id] = "n" + std::to_string(ids.size());
+  std::string out = "graph TD\n";
+  for (const auto& [id, node] : graph.nodes()) {
+    out += "  " + ids[id] + "[\"" + mermaid_label(id) + "\"]\n";
+  }
+  for (const auto& [id, node] : graph.nodes()) {
+    for (const auto& child : node.dependents) out += "  " + ids[id] + " --> " + ids[child] + "\n";
+  }
+  return out;
+}
+
+std::string render_json(const DependencyGraph& graph) {
+  nlohmann::json doc;
+  doc["root"] = graph.root();
+  doc["nodes"] = nlohmann::json::array();
+  doc["edges"] = nlohmann::json::array();
+  for (const auto& [id, node] : graph.nodes()) {
+    nlohmann::json n;
+    n["identity"] = id;
+    n["dir"] = node.repo.dir.string();
+    n["source"] = std::string(repo::to_string(node.repo.kind));
+    n["ref"] = node.repo.ref.empty() ? nlohmann::json(nullptr) : nlohmann::json(node.repo.ref);
+    n["dependents"] = node.dependents;
+    n["upstreams"] = node.upstreams;
+    doc["nodes"].push_back(std::move(n));
+    for (const auto& child : node.dependents) doc["edges"].push_back({{"from", id}, {"to", child}});
+  }
+  doc["order"] = graph.execution_order();
+  return doc.dump(2) + "\n";
+}
+
+std::string render(const DependencyGraph& graph, Format format) {
+  switch (format) {
+    case Format::kTree:
+      return render_tree(graph);
+    case Format::kDot:
+      return render_dot(graph);
+    case Format::kMermaid:
+      return render_mermaid(graph);
+    case Format::kJson:
+      return render_json(graph);
+  }
+  return render_tree(graph);
+}
+
+}  // namespace tako::graph

@@ -1,0 +1,102 @@
+#include "tako/graph/render.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/tako_runner.h"
+#include "support/temp_dir.h"
+
+namespace tako::graph {
+namespace {
+
+using ::testing::HasSubstr;
+
+DependencyGraph make(const std::string& root,
+                     const std::vector<std::pair<std::string, std::string>>& edges) {
+  DependencyGraph g(root);
+  g.add_node(root, {});
+  for (const auto& [from, to] : edges) {
+    g.add_node(from, {});
+    g.add_node(to, {});
+    g.add_edge(from, to);
+  }
+  return g;
+}
+
+TEST(RenderTest, TreeMatchesSpecExample) {
+  auto g = make("acme/repo-a", {{"acme/repo-a", "acme/repo-d"},
+                                {"acme/repo-a", "acme/repo-b"},
+                                {"acme/repo-b", "acme/repo-c"}});
+  EXPECT_EQ(render_tree(g),
+            "acme/repo-a\n"
+            "├── acme/repo-b\n"
+            "│   └── acme/repo-c\n"
+            "└── acme/repo-d\n");
+}
+
+TEST(RenderTest, TreeOfLoneRootIsOneLine) {
+  EXPECT_EQ(render_tree(make("acme/solo", {})), "acme/solo\n");
+}
+
+TEST(RenderTest, TreeListsSharedNodeUnderEachUpstreamAndExpandsItOnce) {
+  auto g = make("acme/a", {{"acme/a", "acme/b"},
+                           {"acme/a", "acme/c"},
+                           {"acme/b", "acme/d"},
+                           {"acme/c", "acme/d"},
+                           {"acme/d", "acme/e"}});
+  EXPECT_EQ(render_tree(g),
+            "acme/a\n"
+            "├── acme/b\n"
+            "│   └── acme/d\n"
+            "│       └── acme/e\n"
+            "└── acme/c\n"
+            "    └── acme/d (*)\n");
+}
+
+TEST(RenderTest, DotRendersWithGraphviz) {
+  auto g = make(
+      "acme/a",
+      {{"acme/a", "acme/b"}, {"acme/a", "acme/c"}, {"acme/b", "acme/d"}, {"acme/c", "acme/d"}});
+  std::string dot = render_dot(g);
+  EXPECT_THAT(dot, HasSubstr("\"acme/a\" -> \"acme/b\";"));
+  EXPECT_THAT(dot, HasSubstr("\"acme/c\" -> \"acme/d\";"));
+  testing::CommandOptions options;
+  options.stdin_data = dot;
+  auto r = testing::run_command({"dot", "-Tsvg"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("<svg"));
+  EXPECT_THAT(r.out, HasSubstr("acme/d"));
+}
+
+TEST(RenderTest, MermaidUsesSafeIdsAndLabels) {
+  auto g = make("acme/a", {{"acme/a", "acme/b"}});
+  EXPECT_EQ(render_mermaid(g),
+            "graph TD\n"
+            "  n0[\"acme/a\"]\n"
+            "  n1[\"acme/b\"]\n"
+            "  n0 --> n1\n");
+}
+
+TEST(RenderTest, JsonListsNodesEdgesAndOrder) {
+  auto g = make("acme/a", {{"acme/a", "acme/b"}, {"acme/b", "acme/c"}});
+  auto doc = nlohmann::json::parse(render_json(g));
+  EXPECT_EQ(doc["root"], "acme/a");
+  EXPECT_EQ(doc["nodes"].size(), 3u);
+  EXPECT_EQ(doc["edges"].size(), 2u);
+  EXPECT_EQ(doc["edges"][0]["from"], "acme/a");
+  EXPECT_EQ(doc["order"], nlohmann::json({"acme/a", "acme/b", "acme/c"}));
+  EXPECT_EQ(doc["nodes"][1]["upstreams"], nlohmann::json({"acme/a"}));
+}
+
+TEST(RenderTest, ParsesFormats) {
+  EXPECT_EQ(parse_format("tree"), Format::kTree);
+  EXPECT_EQ(parse_format("dot"), Format::kDot);
+  EXPECT_EQ(parse_format("mermaid"), Format::kMermaid);
+  EXPECT_EQ(parse_format("json"), Format::kJson);
+  EXPECT_FALSE(parse_format("svg"));
+}
+
+}  // namespace
+}  // namespace tako::graph
