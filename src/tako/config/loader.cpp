@@ -240,9 +240,35 @@ class Loader {
                                                const std::string& path) const;
   nlohmann::json to_json(const YAML::Node& node) const;
 
+  // Records a template (only when it has an action) or a CEL expression for tako validate.
+  void note(Expression::Language language, const YAML::Node& node, const std::string& path) const;
+  // Records every string leaf of `node` that is a template.
+  void note_leaves(const YAML::Node& node, const std::string& path) const;
+
   fs::path file_;
   std::size_t visited_ = 0;
+  mutable std::vector<Expression> expressions_;
 };
+
+void Loader::note(Expression::Language language, const YAML::Node& node,
+                  const std::string& path) const {
+  if (!node.IsScalar()) return;
+  const std::string& text = node.Scalar();
+  if (language == Expression::Language::kTemplate && text.find("{{") == std::string::npos) return;
+  expressions_.push_back(Expression{language, text, path, mark_of(node), is_plain(node)});
+}
+
+void Loader::note_leaves(const YAML::Node& node, const std::string& path) const {
+  if (node.IsScalar()) {
+    note(Expression::Language::kTemplate, node, path);
+  } else if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i) note_leaves(node[i], index_path(path, i));
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      note_leaves(it->second, child_path(path, it->first.Scalar()));
+    }
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Raw text and parsing
@@ -549,6 +575,7 @@ std::map<std::string, std::string> Loader::build_env(const YAML::Node& node,
                ": expected letters, digits and '_', not starting with a digit");
     }
     env[name] = it->second.Scalar();
+    note(Expression::Language::kTemplate, it->second, child_path(path, name));
   }
   return env;
 }
@@ -752,6 +779,7 @@ Produces Loader::build_produces(const YAML::Node& node, const std::string& path)
       }
       if (const YAML::Node payload = e["payload"]; payload && !payload.IsNull()) {
         decl.payload = to_json(payload);
+        note_leaves(payload, e_path + ".payload");
       }
       p.events.push_back(std::move(decl));
     }
@@ -844,6 +872,7 @@ void Loader::check_uses(const YAML::Node& step_node, Step& step, const std::stri
       }
     }
     step.with = to_json(with);
+    note_leaves(with, with_path);
     if (step.with.is_null()) step.with = nlohmann::json::object();
   }
   for (const auto& param : builtin->params) {
@@ -861,6 +890,7 @@ Step Loader::build_step(const YAML::Node& node, const std::string& path) const {
   step.mark = mark_of(node);
   if (node.IsScalar()) {
     step.run = node.Scalar();
+    note(Expression::Language::kTemplate, node, path);
     return step;
   }
   if (const YAML::Node id = node["id"]) {
@@ -871,9 +901,13 @@ Step Loader::build_step(const YAML::Node& node, const std::string& path) const {
     }
   }
   if (node["name"]) step.name = node["name"].Scalar();
-  if (const YAML::Node cond = node["if"]; cond && !cond.IsNull()) step.if_expr = cond.Scalar();
+  if (const YAML::Node cond = node["if"]; cond && !cond.IsNull()) {
+    step.if_expr = cond.Scalar();
+    note(Expression::Language::kCel, cond, path + ".if");
+  }
   if (node["run"]) {
     step.run = node["run"].Scalar();
+    note(Expression::Language::kTemplate, node["run"], path + ".run");
     if (const YAML::Node with = node["with"]) {
       fail(with.IsNull() ? mark_of(node) : mark_of(with), path + ".with",
            "'with' gives parameters to a built-in step ('uses'), but this step has 'run'");
@@ -1062,6 +1096,7 @@ Subscription Loader::build_subscription(const YAML::Node& node, const std::strin
     for (const auto& f : filters) {
       s.filters.push_back(f.Scalar());
       s.filter_marks.push_back(mark_of(f));
+      note(Expression::Language::kCel, f, index_path(path + ".filters", s.filters.size() - 1));
     }
   }
   const YAML::Node workflow = node["workflow"];
@@ -1089,6 +1124,7 @@ Subscription Loader::build_subscription(const YAML::Node& node, const std::strin
         fail(it->first, child_path(path + ".inputs", name), message);
       }
       s.inputs[name] = it->second.Scalar();
+      note(Expression::Language::kTemplate, it->second, child_path(path + ".inputs", name));
     }
   }
   return s;
@@ -1160,6 +1196,7 @@ TakoFile Loader::load(std::string_view text) {
   out.path = file_;
   out.content_hash = sys::sha256_hex(text);
   build(root, out);
+  out.expressions = std::move(expressions_);
   return out;
 }
 

@@ -150,6 +150,17 @@ struct Metadata {
   std::string description;
 };
 
+// A template or CEL expression of the file, with where it is, so that `tako validate` can
+// compile each one and point at it (config/expressions.h).
+struct Expression {
+  enum class Language { kTemplate, kCel };
+  Language language = Language::kTemplate;
+  std::string text;
+  std::string key_path;  // e.g. "workflows.release.steps[1].run"
+  Mark mark;             // where the value starts
+  bool plain = false;    // a plain (unquoted) scalar: its text starts exactly at `mark`
+};
+
 struct TakoFile {
   std::filesystem::path path;  // the file it was loaded from
   std::string content_hash;    // SHA-256 hex of the file's bytes
@@ -159,6 +170,9 @@ struct TakoFile {
   std::vector<Dependent> dependents;
   std::vector<Workflow> workflows;  // file order
   std::vector<Subscription> subscriptions;
+  // Every template (run, with and env values, event payloads, subscription inputs) and CEL
+  // expression (if, filters) in file order.
+  std::vector<Expression> expressions;
 
   const Workflow* find_workflow(std::string_view workflow_name) const;
   const Artifact* find_artifact(std::string_view artifact_name) const;
