@@ -74,6 +74,7 @@ int run(int argc, const char* const* argv, const char* const* envp) {
   app.fallthrough(false);
   add_version_command(app, ctx);
   add_eval_command(app, ctx);
+  add_render_command(app, ctx);
 
   try {
     app.parse(argc, argv);

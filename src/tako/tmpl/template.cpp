@@ -85,4 +85,27 @@ std::string render(std::string_view text, const nlohmann::json& data) {
   return Template::parse(text)->render(data);
 }
 
+std::string error_excerpt(std::string_view text, const TemplateError& error) {
+  std::size_t start = 0;
+  for (int l = 1; l < error.line(); ++l) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  std::size_t end = text.find('\n', start);
+  std::string line(
+      text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::string caret;
+  int col = 1;
+  for (std::size_t i = 0; i < line.size() && col < error.column(); ++i) {
+    auto c = static_cast<unsigned char>(line[i]);
+    if ((c & 0xC0) == 0x80) continue;
+    caret += c == '\t' ? '\t' : ' ';
+    ++col;
+  }
+  for (; col < error.column(); ++col) caret += ' ';
+  return line + "\n" + caret + "^";
+}
+
 }  // namespace tako::tmpl

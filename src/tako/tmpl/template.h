@@ -97,4 +97,9 @@ class TemplateCache {
 // Parses and renders once, without a cache.
 std::string render(std::string_view text, const nlohmann::json& data);
 
+// The line of `text` where `error` is, and a caret under its column (tabs kept), for messages:
+//   ./build.sh {{ .inputs.tag }}
+//                 ^
+std::string error_excerpt(std::string_view text, const TemplateError& error);
+
 }  // namespace tako::tmpl
