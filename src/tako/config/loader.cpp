@@ -248,6 +248,7 @@ class Loader {
   fs::path file_;
   std::size_t visited_ = 0;
   mutable std::vector<Expression> expressions_;
+  mutable std::unordered_map<std::string, Mark> id_marks_;  // step key path -> its id's mark
 };
 
 void Loader::note(Expression::Language language, const YAML::Node& node,
@@ -750,7 +751,9 @@ Produces Loader::build_produces(const YAML::Node& node, const std::string& path)
         std::string message = std::string(kExpected) + ", found " + quote_text(source);
         static const std::vector<std::string> kSources = {"from_stdout", "from_stderr",
                                                           "from_file:", "from_env:"};
-        if (auto near = closest_match(source.substr(0, source.find(':') + 1), kSources)) {
+        const size_t colon = source.find(':');
+        const std::string head = colon == std::string::npos ? source : source.substr(0, colon + 1);
+        if (auto near = closest_match(head, kSources)) {
           message += " (did you mean '" + *near + "'?)";
         }
         fail(it->second, out_path, message);
@@ -895,6 +898,7 @@ Step Loader::build_step(const YAML::Node& node, const std::string& path) const {
   }
   if (const YAML::Node id = node["id"]) {
     step.id = id.Scalar();
+    id_marks_[path] = mark_of(id);
     if (!valid_name(step.id, false)) {
       fail(id, path + ".id",
            "invalid step id " + quote_text(step.id) + ": expected letters, digits, '_', '-'");
@@ -1043,7 +1047,9 @@ Workflow Loader::build_workflow(const YAML::Node& key, const YAML::Node& node,
     auto [pos, inserted] = seen.emplace(s->id, s);
     if (!inserted) {
       const Step& first = *pos->second;
-      fail(s->mark, s->key_path + (s->id_defaulted ? "" : ".id"),
+      const auto id_mark = id_marks_.find(s->key_path);
+      fail(id_mark == id_marks_.end() ? s->mark : id_mark->second,
+           s->key_path + (s->id_defaulted ? "" : ".id"),
            "duplicate step id '" + s->id + "' (" + (s->id_defaulted ? "its default id; " : "") +
                "also the " + (first.id_defaulted ? "default id" : "id") + " of " + first.key_path +
                " at line " + std::to_string(first.mark.line) + ")");

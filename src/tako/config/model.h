@@ -59,7 +59,7 @@ struct OutputDecl {
 
 struct EventDecl {
   std::string type;
-  std::string schema_version;  // may be empty
+  std::string schema_version;                         // may be empty
   nlohmann::json payload = nlohmann::json::object();  // string leaves are templates
   Mark mark;
 };
@@ -71,12 +71,12 @@ struct Produces {
 };
 
 struct Step {
-  std::string id;             // given, or step-<n> (1-based)
+  std::string id;  // given, or step-<n> (1-based)
   bool id_defaulted = false;
-  std::string name;           // display name, may be empty
-  std::optional<std::string> if_expr;  // CEL
-  std::optional<std::string> run;      // exactly one of run / uses
-  std::optional<std::string> uses;     // e.g. "tako/fan-out@v1"
+  std::string name;                                // display name, may be empty
+  std::optional<std::string> if_expr;              // CEL
+  std::optional<std::string> run;                  // exactly one of run / uses
+  std::optional<std::string> uses;                 // e.g. "tako/fan-out@v1"
   nlohmann::json with = nlohmann::json::object();  // string leaves are templates
   std::map<std::string, std::string> env;          // values are templates or secret names
   std::optional<std::chrono::milliseconds> timeout;
@@ -94,7 +94,7 @@ struct Step {
 };
 
 struct Resources {
-  std::string cpu_limit;               // as written, e.g. "1.0"
+  std::string cpu_limit;                    // as written, e.g. "1.0"
   std::optional<std::uint64_t> mem_limit;   // bytes
   std::optional<std::uint64_t> disk_limit;  // bytes
   std::string mem_limit_text;
@@ -138,7 +138,7 @@ struct Subscription {
   std::string artifact;  // artifact name, or "*"
   std::vector<std::string> events;
   std::optional<std::string> schema_version;  // a range, SPEC §7.3
-  std::vector<std::string> filters;            // CEL
+  std::vector<std::string> filters;           // CEL
   std::vector<Mark> filter_marks;
   std::string workflow;
   std::map<std::string, std::string> inputs;  // templates over .event

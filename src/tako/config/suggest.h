@@ -7,7 +7,8 @@
 
 namespace tako::config {
 
-// Levenshtein distance between a and b (case-sensitive).
+// Edit distance between a and b (case-sensitive): insertions, deletions, substitutions and
+// transpositions of adjacent characters each count 1.
 size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word`, if it is close enough to be a likely typo
