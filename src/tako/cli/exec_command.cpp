@@ -1,0 +1,252 @@
+// `tako exec` (SPEC §6, §8): run a workflow of the root repository, or resume a recorded run.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstring>
+#include <iostream>
+
+#include "tako/cli/commands.h"
+#include "tako/cli/context.h"
+#include "tako/config/durations.h"
+#include "tako/engine/default_builtins.h"
+#include "tako/engine/executor.h"
+#include "tako/engine/printer.h"
+#include "tako/engine/slots.h"
+#include "tako/repo/cache.h"
+#include "tako/store/run_store.h"
+#include "tako/sys/signals.h"
+#include "tako/tmpl/template.h"
+
+namespace tako::cli {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> normalize_args(int argc, const char* const* argv) {
+  std::vector<std::string> args;
+  bool after_dashdash = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (after_dashdash) {
+      args.push_back(a);
+      continue;
+    }
+    if (a == "--") after_dashdash = true;
+    if (a.rfind("--inputs.", 0) == 0 && a.find('=') == std::string::npos && i + 1 < argc) {
+      args.push_back(a + "=" + argv[++i]);
+      continue;
+    }
+    args.push_back(a);
+  }
+  return args;
+}
+
+namespace {
+
+struct ExecOptions {
+  std::string workflow;
+  std::string resume;
+  bool failed_only = false;
+  bool dry_run = false;
+  bool debug = false;
+  bool json = false;
+  int max_concurrent_repos = 4;
+  int max_depth = 10;
+  bool no_cache = false;
+  bool preserve_workspaces = false;
+  std::string lock_timeout = "0";
+};
+
+std::chrono::milliseconds parse_lock_timeout(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    return std::chrono::seconds(std::stoll(text));
+  }
+  try {
+    return config::parse_duration(text);
+  } catch (const std::exception& e) {
+    throw UsageError(std::string("--lock-timeout: ") + e.what());
+  }
+}
+
+// --inputs.NAME=VALUE tokens left over by the parser.
+std::map<std::string, std::string> parse_inputs(const std::vector<std::string>& extras) {
+  std::map<std::string, std::string> inputs;
+  for (const auto& a : extras) {
+    if (a.rfind("--inputs.", 0) != 0) {
+      throw UsageError("unexpected argument '" + a + "' (see tako exec --help)");
+    }
+    const size_t eq = a.find('=');
+    if (eq == std::string::npos) throw UsageError("option " + a + " needs a value");
+    std::string name = a.substr(9, eq - 9);
+    if (name.empty()) throw UsageError("option " + a + ": missing input name");
+    inputs[name] = a.substr(eq + 1);
+  }
+  return inputs;
+}
+
+void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
+  const auto inputs = parse_inputs(cmd.remaining());
+  if (o.resume.empty() && o.workflow.empty()) {
+    throw UsageError("tako exec needs a workflow name (or --resume RUN_ID)");
+  }
+  if (!o.resume.empty() && !o.workflow.empty()) {
+    throw UsageError("--resume continues a recorded run: give no workflow name");
+  }
+  if (!o.resume.empty() && !inputs.empty()) {
+    throw UsageError("--resume reuses the recorded inputs: --inputs.* cannot be given");
+  }
+  if (o.failed_only && o.resume.empty()) throw UsageError("--failed-only needs --resume RUN_ID");
+  if (o.max_concurrent_repos < 1) throw UsageError("--max-concurrent-repos must be at least 1");
+  if (o.max_depth < 1) throw UsageError("--max-depth must be at least 1");
+  if (ctx.options().root && ctx.options().repo)
+    throw UsageError("--root and --repo exclude each other");
+
+  engine::RunOptions options;
+  options.home = ctx.home();
+  options.dry_run = o.dry_run;
+  options.debug = o.debug;
+  options.json_output = o.json;
+  options.max_concurrent_repos = o.max_concurrent_repos;
+  options.max_depth = o.max_depth;
+  for (const auto& w : ctx.options().workspaces) options.workspaces.push_back(fs::absolute(w));
+  if (ctx.options().cache_dir) options.cache_dir = fs::absolute(*ctx.options().cache_dir);
+  options.local = ctx.options().local;
+  options.no_cache = o.no_cache;
+  options.preserve_workspaces = o.preserve_workspaces;
+  options.failed_only = o.failed_only;
+  options.lock_timeout = parse_lock_timeout(o.lock_timeout);
+
+  // The run store; a dry run writes nothing anywhere, so it does not even create it.
+  std::unique_ptr<store::RunStore> store;
+  if (!o.dry_run || !o.resume.empty()) {
+    store = o.dry_run ? store::RunStore::open_existing(options.home.state_db())
+                      : store::RunStore::open(options.home.state_db());
+    if (!store) throw std::runtime_error("no runs recorded in " + options.home.state_db().string());
+  }
+
+  engine::RunRequest request;
+  if (!o.resume.empty()) {
+    auto recorded = store->get_run(o.resume);
+    if (!recorded) {
+      throw std::runtime_error("run '" + o.resume + "' not found in " + store->path().string());
+    }
+    if (!recorded->parent_run.empty()) {
+      throw std::runtime_error("run '" + o.resume + "' is a child run of " + recorded->root_id +
+                               ": resume its root run instead");
+    }
+    if (recorded->status == store::status::kCompleted && !o.failed_only) {
+      ctx.output().out << "Run " << o.resume << " already completed: nothing to resume\n";
+      return;
+    }
+    // What is not given again comes from the store (SPEC §8).
+    engine::RunOptions stored;
+    stored.merge_json(recorded->options);
+    if (cmd.count("--max-concurrent-repos") == 0)
+      options.max_concurrent_repos = stored.max_concurrent_repos;
+    if (cmd.count("--max-depth") == 0) options.max_depth = stored.max_depth;
+    if (ctx.options().workspaces.empty()) options.workspaces = stored.workspaces;
+    if (!ctx.options().cache_dir && stored.cache_dir) {
+      options.cache_dir = stored.cache_dir;
+      options.home.cache = *stored.cache_dir;
+    }
+    if (cmd.count("--local") == 0) options.local = stored.local;
+    if (cmd.count("--no-cache") == 0) options.no_cache = stored.no_cache;
+    if (cmd.count("--preserve-workspaces") == 0)
+      options.preserve_workspaces = stored.preserve_workspaces;
+  }
+
+  sys::CancelToken cancel;
+  engine::Printer printer(ctx.output().out, ctx.output().err, ctx.output().color, o.json);
+  sys::SignalWatcher signals([&cancel, &printer](int signo) {
+    if (!cancel.cancelled()) {
+      printer.error_line(std::string("tako: ") + (signo == SIGINT ? "interrupted" : "terminated") +
+                         ", cancelling the run…");
+    }
+    cancel.cancel();
+  });
+  engine::SlotLimiter slots(options.max_concurrent_repos);
+  engine::BuiltinRegistry builtins;
+  engine::register_default_builtins(builtins);
+  tmpl::TemplateCache templates(1024);
+
+  engine::ExecutorEnv env;
+  env.options = options;
+  env.store = store.get();
+  env.printer = &printer;
+  env.slots = &slots;
+  env.builtins = &builtins;
+  env.templates = &templates;
+  for (const char* const* e = ctx.envp(); e != nullptr && *e != nullptr; ++e)
+    env.environment.emplace_back(*e);
+  engine::Executor executor(std::move(env));
+
+  if (!o.resume.empty()) {
+    request = executor.resume_request(o.resume);
+    if (ctx.options().root) request.repo_dir = ctx.root_dir();
+    if (o.dry_run) request.resume = false;
+  } else {
+    if (ctx.options().repo) {
+      auto ref = config::RepoRef::parse(*ctx.options().repo);
+      if (!ref) throw UsageError("--repo " + *ctx.options().repo + ": expected owner/name[:ref]");
+      repo::RepoCache cache(
+          repo::CacheOptions::from_env(options.home, ctx.getenv("TAKO_GIT_URL"), options.local));
+      request.repo_dir = cache.ensure(*ref, !o.no_cache);
+      request.repository = ref->identity();
+    } else {
+      request.repo_dir = ctx.root_dir();
+    }
+    request.tako_yml = request.repo_dir / "tako.yml";
+    request.workflow = o.workflow;
+    request.inputs = inputs;
+  }
+
+  engine::RunResult result = executor.run(request, &cancel);
+
+  if (o.json) {
+    nlohmann::json doc;
+    if (store && result.recorded && !o.dry_run) {
+      doc = engine::run_tree_json(*store, result.run_id);
+    } else {
+      doc = {{"run_id", result.run_id},         {"workflow", result.workflow},
+             {"repository", result.repository}, {"status", result.status},
+             {"success", result.success()},     {"dry_run", o.dry_run},
+             {"inputs", result.inputs}};
+      if (!result.error.empty()) doc["error"] = result.error;
+    }
+    ctx.output().out << doc.dump(2) << "\n";
+  }
+  if (!result.success()) ctx.exit_code = 1;
+}
+
+}  // namespace
+
+void add_exec_command(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<ExecOptions>();
+  auto* cmd = app.add_subcommand("exec", "Run a workflow of the root repository (SPEC §6)");
+  cmd->allow_extras();
+  cmd->footer(
+      "Inputs: --inputs.NAME=VALUE or --inputs.NAME VALUE (repeatable).\n"
+      "Resume: tako exec --resume RUN_ID [--failed-only]");
+  cmd->add_option("workflow", opts->workflow, "Workflow to run (from the root's tako.yml)");
+  cmd->add_option("--resume", opts->resume, "Continue the recorded run RUN_ID");
+  cmd->add_flag("--failed-only", opts->failed_only,
+                "With --resume: re-run only failed child branches");
+  cmd->add_flag("--dry-run", opts->dry_run, "Print what would run; execute and write nothing");
+  cmd->add_flag("--debug", opts->debug, "Print each resolved command before it runs");
+  cmd->add_flag("--json", opts->json, "Print one JSON document describing the run tree");
+  cmd->add_option("--max-concurrent-repos", opts->max_concurrent_repos,
+                  "Runs executing steps at once in the whole tree (default 4)");
+  cmd->add_option("--max-depth", opts->max_depth, "Deepest fan-out tree (default 10)");
+  cmd->add_flag("--no-cache", opts->no_cache, "Do not reuse cached clones without fetching");
+  cmd->add_flag("--preserve-workspaces", opts->preserve_workspaces,
+                "Keep child workspaces even when the tree succeeds");
+  cmd->add_option(
+      "--lock-timeout", opts->lock_timeout,
+      "Wait this long for a root locked by another run (e.g. 30s, 5m; default 0: fail at once)");
+  add_common_options(*cmd, ctx.options(),
+                     kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption);
+  cmd->callback([&ctx, cmd, opts] { run_exec(ctx, *cmd, *opts); });
+}
+
+}  // namespace tako::cli

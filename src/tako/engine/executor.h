@@ -1,0 +1,162 @@
+#pragma once
+
+// The workflow runner (SPEC §6, §8). One Executor serves a whole execution tree: the root
+// run and every child run that fan-outs start, from any number of threads at once.
+//
+//   Executor ex(ExecutorEnv{...});
+//   RunResult r = ex.run(request, &cancel);   // thread-safe, re-entrant (children)
+//
+// A run: load tako.yml → find the workflow → validate inputs → lock the repository
+// directory → record the run → for each step: `if:` (CEL) → render (templates) → execute
+// (`run:` via /bin/sh -c in its own process group, or a built-in) → collect outputs →
+// record the step in one transaction → on failure run `on_failure`, mark the rest skipped →
+// record the run's end. Steps hold a tree-wide slot (SlotLimiter) only while executing.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tako/config/home.h"
+#include "tako/config/model.h"
+#include "tako/engine/builtin.h"
+#include "tako/sys/cancel.h"
+
+namespace tako::store {
+class RunStore;
+}
+namespace tako::tmpl {
+class TemplateCache;
+}
+
+namespace tako::engine {
+
+class Printer;
+class SlotLimiter;
+
+// Tree-wide options, from the command line (or restored from the store on --resume).
+struct RunOptions {
+  config::Home home;
+  bool dry_run = false;
+  bool debug = false;
+  bool json_output = false;  // --json
+  int max_concurrent_repos = 4;
+  int max_depth = 10;
+  std::vector<std::filesystem::path> workspaces;  // --workspace
+  std::optional<std::filesystem::path> cache_dir;
+  bool local = false;
+  bool no_cache = false;
+  bool preserve_workspaces = false;
+  bool failed_only = false;  // --resume --failed-only: re-run only failed child branches
+  std::chrono::milliseconds lock_timeout{0};  // negative: wait for ever
+  nlohmann::json to_json() const;
+  // Fills the fields present in `j` (as written by to_json()); `home` is left alone.
+  void merge_json(const nlohmann::json& j);
+};
+
+// One run to execute: a root run (`tako exec`), a resumed run, or a child run of a fan-out.
+struct RunRequest {
+  std::filesystem::path repo_dir;                // where steps run; TAKO_WORKSPACE
+  std::filesystem::path tako_yml;                // default: repo_dir / "tako.yml"
+  std::shared_ptr<const config::TakoFile> file;  // already loaded (else loaded from tako_yml)
+  std::string repository;  // identity; default: metadata.repo, else from repo_dir
+  std::string workflow;
+  std::map<std::string, std::string> inputs;   // raw text, validated against the workflow
+  std::optional<nlohmann::json> typed_inputs;  // already validated (resume): used as they are
+  nlohmann::json event;                        // the triggering event (SPEC §1), null for none
+  std::string event_id;
+  // Tree links; empty/0 for a root run.
+  std::string parent_run;
+  std::string parent_step;
+  std::string root_id;
+  int depth = 0;
+  std::vector<std::string> ancestry;
+  std::string run_id;         // empty: a new id (sys::make_run_id)
+  bool resume = false;        // continue the recorded run `run_id`
+  bool lock_repo_dir = true;  // hold TAKO_HOME/locks/<hash of repo_dir>.lock during the run
+  bool print_header = true;   // "Executing workflow …", "Run ID: …", "Inputs:"
+  bool print_result = true;   // "Success: …" and the Error: line
+  std::string output_prefix;  // "[acme/app] " for child runs' live output and step lines
+};
+
+// How a step ended, for summaries and --json.
+struct StepResult {
+  std::string id;
+  std::string status;  // completed | failed | skipped | cancelled
+  std::string reason;
+  std::optional<int> exit_code;
+  std::chrono::milliseconds duration{0};
+  nlohmann::json outputs = nlohmann::json::object();
+  bool restored = false;  // completed in an earlier attempt (--resume)
+  std::string headline;
+  std::vector<std::string> summary_lines;
+};
+
+struct RunResult {
+  std::string run_id;
+  std::string root_id;
+  std::string repository;
+  std::string workflow;
+  std::string status;  // completed | failed | cancelled
+  bool success() const { return status == "completed"; }
+  std::string failed_step;  // id of the failing step, if a step failed
+  std::string reason;       // the step's reason ("exit 1"), or the setup error
+  std::string error;        // "step 'test' failed: exit 1", or "workflow 'x' not found …"
+  std::chrono::milliseconds duration{0};
+  nlohmann::json inputs = nlohmann::json::object();
+  std::vector<StepResult> steps;
+  bool recorded = false;  // a run record exists in the store
+};
+
+// What every run of a tree shares. All pointers must outlive the Executor.
+struct ExecutorEnv {
+  RunOptions options;
+  store::RunStore* store = nullptr;  // null only for --dry-run
+  Printer* printer = nullptr;
+  SlotLimiter* slots = nullptr;  // null: no limit
+  const BuiltinRegistry* builtins = nullptr;
+  tmpl::TemplateCache* templates = nullptr;
+  std::vector<std::string> environment;  // tako's own KEY=VALUE environment
+};
+
+class Executor {
+ public:
+  explicit Executor(ExecutorEnv env);
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Runs `request` to its end and returns how it went; never throws for a failing workflow
+  // (bad tako.yml, unknown workflow, invalid inputs, a repository directory locked by another
+  // run, a failing step: all in RunResult, with `error` saying what). Throws
+  // store::StoreError when the run store fails. Safe to call from many threads at once;
+  // `cancel` (may be null) stops the run: its step's process group gets SIGTERM.
+  RunResult run(const RunRequest& request, const sys::CancelToken* cancel = nullptr);
+
+  // Loads the recorded run `run_id` and builds the request that continues it (SPEC §8).
+  // Throws std::runtime_error when there is no such run.
+  RunRequest resume_request(const std::string& run_id);
+
+  const RunOptions& options() const { return env_.options; }
+  store::RunStore* store() const { return env_.store; }
+  Printer& printer() const { return *env_.printer; }
+  const std::vector<std::string>& environment() const { return env_.environment; }
+
+ private:
+  ExecutorEnv env_;
+  std::unique_ptr<tmpl::TemplateCache> own_templates_;
+};
+
+// The lock file that guards `repo_dir` while a run uses it: TAKO_HOME/locks/dir-<hash>.lock.
+std::filesystem::path repo_dir_lock_path(const config::Home& home,
+                                         const std::filesystem::path& repo_dir);
+
+// The run's tree as one JSON document (for `--json`, `tako status --json`): the run record,
+// its steps and, recursively, "children".
+nlohmann::json run_tree_json(store::RunStore& store, const std::string& run_id);
+
+}  // namespace tako::engine

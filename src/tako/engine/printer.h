@@ -1,0 +1,68 @@
+#pragma once
+
+// Where every run of a tree prints (thread-safe). Lines are never interleaved mid-line;
+// output of child runs is prefixed with "[owner/name] " so that concurrent runs stay readable;
+// secret values are masked before anything reaches the terminal (SPEC §6).
+
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "tako/engine/secrets.h"
+
+namespace tako::engine {
+
+class Printer {
+ public:
+  // `color`: ANSI colours (only on a terminal without NO_COLOR). `quiet_stdout`: --json mode,
+  // where stdout carries only the JSON document, so step output and lines go to stderr.
+  Printer(std::ostream& out, std::ostream& err, bool color, bool quiet_stdout);
+
+  bool color() const { return color_; }
+  bool json_mode() const { return quiet_stdout_; }
+
+  // One whole line (newline added) on stdout — on stderr in json mode.
+  void line(std::string_view text);
+  // One whole line on stderr.
+  void error_line(std::string_view text);
+  // Wraps text in an ANSI colour when colour is on: "32" green, "31" red, "2" dim, "33" yellow.
+  std::string paint(std::string_view code, std::string_view text) const;
+
+  // The live output of one step. `prefix` ("" for the root run, "[acme/app] " for children)
+  // starts every line; `masker` masks secrets, also across chunk boundaries. Chunks go to the
+  // terminal as they come (whole lines when prefixed) and, masked, to `log` if given.
+  class StepStream {
+   public:
+    StepStream(Printer& printer, std::string prefix, const SecretMasker& masker, std::ostream* log);
+    ~StepStream();
+    void out(std::string_view chunk) { write(chunk, out_mask_, out_line_, false); }
+    void err(std::string_view chunk) { write(chunk, err_mask_, err_line_, true); }
+    // Flushes held-back text; called by the destructor too.
+    void finish();
+
+   private:
+    void write(std::string_view chunk, SecretMasker::Stream& mask, std::string& partial,
+               bool is_err);
+    void emit(std::string_view text, std::string& partial, bool is_err, bool final);
+    Printer& printer_;
+    std::string prefix_;
+    std::ostream* log_;
+    SecretMasker::Stream out_mask_, err_mask_;
+    std::string out_line_, err_line_;
+    bool finished_ = false;
+  };
+
+ private:
+  friend class StepStream;
+  void raw(std::string_view text, bool to_err);
+
+  std::ostream& out_;
+  std::ostream& err_;
+  bool color_;
+  bool quiet_stdout_;
+  std::mutex mu_;
+};
+
+}  // namespace tako::engine

@@ -1,0 +1,31 @@
+#pragma once
+
+// Text views of recorded runs for `tako status` and `tako runs` (SPEC §8).
+
+#include <string>
+#include <vector>
+
+#include "tako/store/records.h"
+
+namespace tako::store {
+class RunStore;
+}
+
+namespace tako::engine {
+
+// The tree of `root_id`:
+//   exec-20261121-103000-a1b2c3d4 release acme/go-lib [FAILED]
+//   ├── acme/app-one integration_test [COMPLETED] 3.1s
+//   └── acme/app-two integration_test [FAILED] step: run_tests (exit 1)
+std::vector<std::string> format_status_tree(store::RunStore& store, const std::string& run_id);
+
+// "[COMPLETED]", "[FAILED]", …
+std::string status_label(const std::string& status);
+
+// Wall time between two ISO-8601 times as "3.1s"; "" when either is missing.
+std::string format_elapsed(const std::string& started_at, const std::string& ended_at);
+
+// One line of `tako runs`: id, status, workflow, repository, start time, duration.
+std::string format_run_line(const store::RunRecord& run);
+
+}  // namespace tako::engine
