@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -74,10 +75,18 @@ int run(int argc, const char* const* argv, const char* const* envp) {
   app.fallthrough(false);
   add_version_command(app, ctx);
   add_eval_command(app, ctx);
+  add_exec_command(app, ctx);
+  add_status_command(app, ctx);
+  add_runs_command(app, ctx);
+  add_state_command(app, ctx);
+  add_steps_command(app, ctx);
   add_render_command(app, ctx);
 
   try {
-    app.parse(argc, argv);
+    // `--inputs.NAME VALUE` becomes `--inputs.NAME=VALUE` (CLI11 cannot declare them).
+    std::vector<std::string> args = normalize_args(argc, argv);
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e, std::cout, std::cerr);
   } catch (const CLI::CallForAllHelp& e) {

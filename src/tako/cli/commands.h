@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace CLI {
 class App;
 }
@@ -12,5 +15,12 @@ class Context;
 void add_version_command(CLI::App& app, Context& ctx);
 void add_eval_command(CLI::App& app, Context& ctx);
 void add_render_command(CLI::App& app, Context& ctx);
+void add_exec_command(CLI::App& app, Context& ctx);
+void add_status_command(CLI::App& app, Context& ctx);
+void add_runs_command(CLI::App& app, Context& ctx);
+void add_state_command(CLI::App& app, Context& ctx);
+void add_steps_command(CLI::App& app, Context& ctx);
+// argv[1..] with `--inputs.NAME VALUE` joined into `--inputs.NAME=VALUE` (for tako exec).
+std::vector<std::string> normalize_args(int argc, const char* const* argv);
 
 }  // namespace tako::cli
