@@ -81,6 +81,9 @@ int run(int argc, const char* const* argv, const char* const* envp) {
   add_state_command(app, ctx);
   add_steps_command(app, ctx);
   add_render_command(app, ctx);
+  add_validate_command(app, ctx);
+  add_schema_command(app, ctx);
+  add_completion_command(app, ctx);
 
   try {
     // `--inputs.NAME VALUE` becomes `--inputs.NAME=VALUE` (CLI11 cannot declare them).
