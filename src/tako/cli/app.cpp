@@ -75,15 +75,19 @@ int run(int argc, const char* const* argv, const char* const* envp) {
   app.fallthrough(false);
   add_version_command(app, ctx);
   add_eval_command(app, ctx);
+  add_render_command(app, ctx);
   add_exec_command(app, ctx);
   add_status_command(app, ctx);
   add_runs_command(app, ctx);
   add_state_command(app, ctx);
   add_steps_command(app, ctx);
-  add_render_command(app, ctx);
   add_validate_command(app, ctx);
   add_schema_command(app, ctx);
   add_completion_command(app, ctx);
+  add_graph_command(app, ctx);
+  add_run_command(app, ctx);
+  add_cache_command(app, ctx);
+  add_workspace_command(app, ctx);
 
   try {
     // `--inputs.NAME VALUE` becomes `--inputs.NAME=VALUE` (CLI11 cannot declare them).

@@ -9,7 +9,7 @@ namespace tako::cli {
 
 namespace fs = std::filesystem;
 
-repo::CacheOptions cache_options_from(const Context& ctx) {
+repo::CacheOptions cache_options_from(Context& ctx) {
   auto options =
       repo::CacheOptions::from_env(ctx.home(), ctx.getenv("TAKO_GIT_URL"), ctx.options().local);
   if (const char* ttl = ctx.getenv("TAKO_FETCH_TTL"); ttl != nullptr && *ttl != '\0') {

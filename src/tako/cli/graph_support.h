@@ -15,7 +15,7 @@
 namespace tako::cli {
 
 // TAKO_HOME / --cache-dir, TAKO_GIT_URL, TAKO_FETCH_TTL (a duration), --local.
-repo::CacheOptions cache_options_from(const Context& ctx);
+repo::CacheOptions cache_options_from(Context& ctx);
 
 struct GraphSession {
   std::unique_ptr<repo::RepoCache> cache;
