@@ -1,6 +1,7 @@
 #include "tako/config/expressions.h"
 
 #include "tako/cel/cel.h"
+#include "tako/tmpl/template.h"
 
 namespace tako::config {
 
@@ -31,7 +32,17 @@ std::string excerpt(const std::string& text) {
 std::vector<ConfigError> check_expressions(const TakoFile& file) {
   std::vector<ConfigError> errors;
   for (const auto& e : file.expressions) {
-    if (e.language == Expression::Language::kCel) {
+    if (e.language == Expression::Language::kTemplate) {
+      try {
+        tmpl::Template::parse(e.text);
+      } catch (const tmpl::TemplateError& error) {
+        const Mark at = position(e, error.line(), error.column());
+        errors.emplace_back(file.path, at.line, at.column, e.key_path,
+                            "invalid template '" + excerpt(e.text) + "': " + error.message() +
+                                " (at " + std::to_string(error.line()) + ":" +
+                                std::to_string(error.column()) + " of the template)");
+      }
+    } else {
       try {
         cel::Program::compile(e.text);
       } catch (const cel::CelError& error) {
