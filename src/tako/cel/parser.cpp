@@ -197,12 +197,39 @@ int hex_value(char c) {
   return -1;
 }
 
+// Offset of the first byte that is not valid UTF-8, or -1.
+std::int32_t invalid_utf8_at(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (n < 0 || i + static_cast<size_t>(n) >= s.size()) return static_cast<std::int32_t>(i);
+    std::uint32_t cp = c & (n == 1 ? 0x1F : n == 2 ? 0x0F : 0x07);
+    for (int k = 1; k <= n; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
+      if ((cc & 0xC0) != 0x80) return static_cast<std::int32_t>(i);
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return static_cast<std::int32_t>(i);
+    }
+    i += static_cast<size_t>(n) + 1;
+  }
+  return -1;
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view src) : src_(src) {}
 
   std::unique_ptr<Node> parse_all() {
     if (src_.size() > kMaxExpressionBytes) fail(0, "expression longer than 1 MiB");
+    if (auto bad = invalid_utf8_at(src_); bad >= 0) fail(bad, "invalid UTF-8 in expression");
     advance();
     auto e = parse_expr();
     if (tok_.kind != Tok::kEof) {
