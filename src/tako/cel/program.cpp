@@ -56,9 +56,9 @@ struct Resolver {
         if (n.has_target) {
           // namespaced functions: semver.major(x), strings.quote(s)
           Node& target = *n.args[0];
-          if (target.kind == NodeKind::kIdent && !target.leading_dot
-                  ? lookup(target.name) < 0
-                  : target.kind == NodeKind::kSelect) {
+          if ((target.kind == NodeKind::kIdent &&
+               (target.leading_dot || lookup(target.name) < 0)) ||
+              target.kind == NodeKind::kSelect) {
             resolve(target);
             std::string base = chain_name(target);
             if (!base.empty()) {

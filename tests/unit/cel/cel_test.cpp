@@ -145,6 +145,7 @@ TEST(CelTest, Timestamps) {
 
 TEST(CelTest, Semver) {
   EXPECT_EQ(lit("semver.major('v1.2.3')"), "1");
+  EXPECT_EQ(lit(".semver.major('2.0.0')"), "2");
   EXPECT_EQ(lit("semver.minor('1.2.3')"), "2");
   EXPECT_EQ(lit("semver.patch('1.2.3-rc.1')"), "3");
   EXPECT_EQ(lit("semver.compare('1.2.3', '1.10.0')"), "-1");
