@@ -21,7 +21,9 @@ constexpr std::size_t kMaxKeysListed = 20;
 
 enum class Flow { Normal, Break, Continue };
 
-using Frame = std::vector<Value>;
+// The variables of one template invocation: slot 0 is $, the others are declared variables.
+using Frame = Value*;
+constexpr std::size_t kInlineSlots = 8;
 
 class Exec {
  public:
@@ -30,12 +32,20 @@ class Exec {
 
   void run(const json& data) {
     Value root = Value::borrow(data);
-    Frame frame(static_cast<std::size_t>(tree_.main.frame_size));
+    Value inline_slots[kInlineSlots];
+    std::vector<Value> heap_slots;
+    Frame frame = slots(tree_.main.frame_size, inline_slots, heap_slots);
     frame[0] = root;
     walk_list(tree_.main.body, root, frame);
   }
 
  private:
+  static Frame slots(int n, Value* inline_slots, std::vector<Value>& heap) {
+    if (static_cast<std::size_t>(n) <= kInlineSlots) return inline_slots;
+    heap.resize(static_cast<std::size_t>(n));
+    return heap.data();
+  }
+
   [[noreturn]] void fail(std::uint32_t pos, const std::string& msg) const {
     int line, col;
     position_of(text_, pos, line, col);
@@ -68,7 +78,11 @@ class Exec {
       write("<no value>", pos);
     } else {
       std::string tmp;
-      append_value(tmp, j);
+      try {
+        append_value(tmp, j);
+      } catch (const std::length_error& e) {
+        fail(pos, fmt::format("can't print the value: {}", e.what()));
+      }
       write(tmp, pos);
     }
   }
@@ -84,7 +98,7 @@ class Exec {
     ~NestGuard() { --e.nesting_; }
   };
 
-  Flow walk_list(const std::vector<Node>& list, const Value& dot, Frame& frame) {
+  Flow walk_list(const std::vector<Node>& list, const Value& dot, Frame frame) {
     for (const Node& n : list) {
       Flow f = walk(n, dot, frame);
       if (f != Flow::Normal) return f;
@@ -92,7 +106,7 @@ class Exec {
     return Flow::Normal;
   }
 
-  Flow walk(const Node& n, const Value& dot, Frame& frame) {
+  Flow walk(const Node& n, const Value& dot, Frame frame) {
     step(n.pos);
     switch (n.kind) {
       case NodeKind::Text:
@@ -126,7 +140,9 @@ class Exec {
         }
         Value v = n.pipe ? eval_pipeline(*n.pipe, dot, frame, false) : Value::null();
         const Definition& def = tree_.defs[static_cast<std::size_t>(n.target)];
-        Frame inner(static_cast<std::size_t>(def.frame_size));
+        Value inline_slots[kInlineSlots];
+        std::vector<Value> heap_slots;
+        Frame inner = slots(def.frame_size, inline_slots, heap_slots);
         inner[0] = v;
         ++template_depth_;
         walk_list(def.body, v, inner);
@@ -141,7 +157,7 @@ class Exec {
     return Flow::Normal;
   }
 
-  void walk_range(const Node& n, const Value& dot, Frame& frame) {
+  void walk_range(const Node& n, const Value& dot, Frame frame) {
     const Pipeline& pipe = *n.pipe;
     Value v = eval_pipeline(pipe, dot, frame, false);
     const json& j = v.get();
@@ -201,7 +217,7 @@ class Exec {
     if (!ran && n.has_else) walk_list(n.else_list, dot, frame);
   }
 
-  Value eval_pipeline(const Pipeline& pipe, const Value& dot, Frame& frame, bool allow_missing) {
+  Value eval_pipeline(const Pipeline& pipe, const Value& dot, Frame frame, bool allow_missing) {
     Value value;
     const std::size_t ncmds = pipe.cmds.size();
     for (std::size_t i = 0; i < ncmds; ++i) {
@@ -222,14 +238,14 @@ class Exec {
     return value;
   }
 
-  Value eval_command(const Command& cmd, const Value& dot, Frame& frame, const Value* final) {
+  Value eval_command(const Command& cmd, const Value& dot, Frame frame, const Value* final) {
     step(cmd.pos);
     const Arg& first = cmd.args[0];
     if (first.kind == ArgKind::Function) return call(*first.func, cmd.args, dot, frame, final);
     return eval_arg(first, dot, frame);
   }
 
-  Value eval_arg(const Arg& a, const Value& dot, Frame& frame) {
+  Value eval_arg(const Arg& a, const Value& dot, Frame frame) {
     switch (a.kind) {
       case ArgKind::Dot:
         return dot;
@@ -320,7 +336,7 @@ class Exec {
     return cur;
   }
 
-  Value call(const FuncDef& f, const std::vector<Arg>& args, const Value& dot, Frame& frame,
+  Value call(const FuncDef& f, const std::vector<Arg>& args, const Value& dot, Frame frame,
              const Value* final) {
     const Arg& fn = args[0];
     if (f.lazy) {
@@ -354,6 +370,10 @@ class Exec {
       }
       return r;
     } catch (const FuncError& e) {
+      fail(fn.pos, fmt::format("error calling {}: {}", f.name, e.what()));
+    } catch (const TemplateError&) {
+      throw;
+    } catch (const std::exception& e) {  // length_error from formatting, bad_alloc ...
       fail(fn.pos, fmt::format("error calling {}: {}", f.name, e.what()));
     }
   }

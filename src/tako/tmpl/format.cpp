@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace tako::tmpl {
 
@@ -440,6 +443,20 @@ void append_float(std::string& out, double v, char fmt, int prec) {
 // ---------------------------------------------------------------------------------------------
 // fmt
 
+bool depth_within(const json& v, int limit) {
+  std::vector<std::pair<const json*, int>> stack{{&v, 1}};
+  while (!stack.empty()) {
+    auto [j, d] = stack.back();
+    stack.pop_back();
+    if (!j->is_structured()) continue;
+    if (d > limit) return false;
+    for (const auto& e : *j) {
+      if (e.is_structured()) stack.emplace_back(&e, d + 1);
+    }
+  }
+  return true;
+}
+
 std::string_view go_type_name(const json& v) {
   switch (v.type()) {
     case json::value_t::null:
@@ -484,6 +501,10 @@ class Printer {
 
   void write_padding(int n) {
     if (n <= 0) return;
+    if (out_.size() + static_cast<std::size_t>(n) > kMaxFormattedBytes) {
+      throw std::length_error("formatted text exceeds " + std::to_string(kMaxFormattedBytes) +
+                              " bytes");
+    }
     out_.append(static_cast<std::size_t>(n), f.zero ? '0' : ' ');
   }
   void pad(std::string_view s) {
@@ -816,6 +837,14 @@ void Printer::fmt_string(std::string_view s, char32_t verb, const json& v) {
 }
 
 void Printer::print_value(const json& v, char32_t verb, int depth) {
+  if (depth > kMaxPrintDepth) {
+    throw std::length_error("value nested more than " + std::to_string(kMaxPrintDepth) +
+                            " levels deep");
+  }
+  if (out_.size() > kMaxFormattedBytes) {
+    throw std::length_error("formatted text exceeds " + std::to_string(kMaxFormattedBytes) +
+                            " bytes");
+  }
   switch (v.type()) {
     case json::value_t::null:
       if (depth == 0) {
@@ -1002,6 +1031,10 @@ void append_sprintf(std::string& out, std::string_view format, std::span<const j
   };
 
   for (std::size_t i = 0; i < end;) {
+    if (out.size() > kMaxFormattedBytes) {
+      throw std::length_error("formatted text exceeds " + std::to_string(kMaxFormattedBytes) +
+                              " bytes");
+    }
     good_arg_num = true;
     std::size_t lasti = i;
     while (i < end && format[i] != '%') ++i;

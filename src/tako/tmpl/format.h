@@ -32,6 +32,14 @@ void append_sprintln(std::string& out, std::span<const nlohmann::json* const> ar
 void append_sprintf(std::string& out, std::string_view format,
                     std::span<const nlohmann::json* const> args);
 
+// Formatting refuses to build text larger than this, or to walk values nested deeper than
+// kMaxPrintDepth: it throws std::length_error (the executor reports it at the call).
+constexpr std::size_t kMaxFormattedBytes = 16u << 20;
+constexpr int kMaxPrintDepth = 256;
+
+// True when `v` is nested no deeper than `limit` levels (checked without recursion).
+bool depth_within(const nlohmann::json& v, int limit);
+
 // UTF-8 helpers shared by the engine.
 // Decodes one rune at s[i]; returns the rune (0xFFFD on invalid input) and sets `size` (>= 1).
 char32_t decode_rune(std::string_view s, std::size_t i, std::size_t& size);

@@ -18,6 +18,14 @@ using json = nlohmann::json;
 // ---------------------------------------------------------------------------------------------
 // helpers
 
+constexpr std::size_t kMaxParts = 1'000'000;
+
+void check_size(const std::string& s) {
+  if (s.size() > kMaxFormattedBytes) {
+    throw FuncError(fmt::format("result exceeds {} bytes", kMaxFormattedBytes));
+  }
+}
+
 const json& arg(std::span<Value> a, std::size_t i) {
   return a[i].get();
 }
@@ -408,6 +416,7 @@ Value fn_split(std::span<Value> a) {
     for (std::size_t i = 0; i < s.size();) {
       std::size_t size;
       decode_rune(s, i, size);
+      if (out.size() >= kMaxParts) throw FuncError(fmt::format("more than {} parts", kMaxParts));
       out.push_back(s.substr(i, size));
       i += size;
     }
@@ -420,6 +429,7 @@ Value fn_split(std::span<Value> a) {
       out.push_back(s.substr(start));
       break;
     }
+    if (out.size() >= kMaxParts) throw FuncError(fmt::format("more than {} parts", kMaxParts));
     out.push_back(s.substr(start, x - start));
     start = x + sep.size();
   }
@@ -440,6 +450,7 @@ Value fn_join(std::span<Value> a) {
     if (!first) out += sep;
     first = false;
     out += as_string(e, "a list of strings");
+    check_size(out);
   }
   return Value::own(std::move(out));
 }
@@ -456,6 +467,7 @@ Value fn_replace(std::span<Value> a) {
       decode_rune(s, i, size);
       out.append(s, i, size);
       out += to;
+      check_size(out);
       i += size;
     }
     return Value::own(std::move(out));
@@ -469,6 +481,7 @@ Value fn_replace(std::span<Value> a) {
     }
     out.append(s, start, x - start);
     out += to;
+    check_size(out);
     start = x + from.size();
   }
   return Value::own(std::move(out));
@@ -479,6 +492,9 @@ Value fn_contains(std::span<Value> a) {
   const json& hay = arg(a, 1);
   switch (hay.type()) {
     case json::value_t::array:
+      if (!depth_within(needle, kMaxPrintDepth)) {
+        throw FuncError(fmt::format("value nested more than {} levels deep", kMaxPrintDepth));
+      }
       for (const auto& e : hay) {
         if (e == needle) return Value::boolean(true);
       }
@@ -683,6 +699,9 @@ Value fn_last(std::span<Value> a) {
 }
 
 Value fn_to_json(std::span<Value> a) {
+  if (!depth_within(arg(a, 0), kMaxPrintDepth)) {
+    throw FuncError(fmt::format("value nested more than {} levels deep", kMaxPrintDepth));
+  }
   return Value::own(arg(a, 0).dump(-1, ' ', false, json::error_handler_t::replace));
 }
 

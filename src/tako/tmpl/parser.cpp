@@ -199,10 +199,15 @@ class Parser {
     fail(t.pos, fmt::format("unexpected {} in {}", describe(t), context));
   }
 
-  const Token& next() { return toks_[i_ < toks_.size() - 1 ? i_++ : i_]; }
+  // At EOF next() stays on the EOF token; backup() then stays too.
+  const Token& next() {
+    advanced_ = i_ < toks_.size() - 1;
+    return toks_[advanced_ ? i_++ : i_];
+  }
   const Token& peek() const { return toks_[i_]; }
   void backup() {
-    if (i_ > 0) --i_;
+    if (advanced_ && i_ > 0) --i_;
+    advanced_ = true;
   }
   const Token& next_non_space() {
     while (toks_[i_].type == Tok::Space) ++i_;
@@ -796,6 +801,7 @@ class Parser {
   std::string_view text_;
   std::vector<Token> toks_;
   std::size_t i_ = 0;
+  bool advanced_ = true;
   std::unique_ptr<Tree> tree_;
   std::vector<std::pair<std::string, int>> vars_;
   int next_slot_ = 1;

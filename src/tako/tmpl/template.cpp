@@ -25,6 +25,7 @@ std::shared_ptr<const Template> Template::parse(std::string_view text) {
 
 std::string Template::render(const nlohmann::json& data) const {
   std::string out;
+  out.reserve(text_.size() + 64);
   render_to(out, data, Limits{});
   return out;
 }
