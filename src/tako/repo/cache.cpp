@@ -66,9 +66,17 @@ void pause(const CacheOptions& options, milliseconds d) {
   }
 }
 
-void touch(const fs::path& path) {
+// The fetch marker: its mtime is the last clone or fetch, its text the URL used.
+void touch(const fs::path& path, const std::string& url) {
   std::ofstream f(path, std::ios::trunc);
-  f << "fetched\n";
+  f << url << "\n";
+}
+
+std::string marker_url(const fs::path& path) {
+  std::ifstream f(path);
+  std::string line;
+  std::getline(f, line);
+  return line;
 }
 
 bool fresh(const fs::path& marker, milliseconds ttl) {
@@ -257,7 +265,7 @@ fs::path RepoCache::clone_locked(const config::RepoRef& ref) {
   if (!r.ok) {
     throw RepoError("cannot check out " + ref.to_string() + " (" + url + "): " + r.message());
   }
-  touch(tmp / ".git" / std::string(kFetchMarker));
+  touch(tmp / ".git" / std::string(kFetchMarker), url);
   fs::rename(tmp, dir, ec);
   if (ec) {
     throw RepoError("cannot clone " + ref.to_string() + " from " + url + ": cannot move into " +
@@ -270,21 +278,25 @@ fs::path RepoCache::clone_locked(const config::RepoRef& ref) {
 void RepoCache::fetch_locked(const config::RepoRef& ref, const fs::path& dir) {
   const std::string url = url_of(ref);
   GitOptions git_options{options_.git_timeout, options_.cancel};
-  // Follow TAKO_GIT_URL if it changed since the clone was made.
-  auto current = run_git(dir, {"remote", "get-url", "origin"}, git_options);
-  std::string current_url = current.out;
-  while (!current_url.empty() && (current_url.back() == '\n' || current_url.back() == '\r')) {
-    current_url.pop_back();
-  }
-  if (!current.ok || current_url != url) {
-    run_git(dir, {"remote", "set-url", "origin", url}, git_options);
+  // Follow TAKO_GIT_URL if it changed since the clone was made (the marker remembers the URL
+  // of the last fetch, which saves asking git).
+  if (marker_url(dir / ".git" / std::string(kFetchMarker)) != url) {
+    auto current = run_git(dir, {"remote", "get-url", "origin"}, git_options);
+    std::string current_url = current.out;
+    while (!current_url.empty() && (current_url.back() == '\n' || current_url.back() == '\r')) {
+      current_url.pop_back();
+    }
+    if (!current.ok || current_url != url) {
+      run_git(dir, {"remote", "set-url", "origin", url}, git_options);
+    }
   }
   GitResult r;
   for (int attempt = 1;; ++attempt) {
-    r = run_git(dir,
-                {"fetch", "--quiet", "--prune", "--force", "origin",
-                 "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"},
-                git_options);
+    r = run_git(
+        dir,
+        {"fetch", "--quiet", "--prune", "--force", "--no-auto-maintenance", "--no-write-fetch-head",
+         "origin", "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"},
+        git_options);
     if (r.ok) break;
     if (r.not_started) {
       throw RepoError("cannot fetch " + ref.to_string() + " from " + url +
@@ -298,17 +310,34 @@ void RepoCache::fetch_locked(const config::RepoRef& ref, const fs::path& dir) {
     }
     pause(options_, options_.backoff * (1 << (attempt - 1)));
   }
-  auto sha = resolve_commit(dir, ref.ref, git_options);
+  // One process for the common case: HEAD and the branch of that name.
+  std::string head;
+  std::optional<std::string> sha;
+  auto both = run_git(dir, {"rev-parse", "HEAD", "refs/remotes/origin/" + ref.ref + "^{commit}"},
+                      git_options);
+  if (both.ok) {
+    auto nl = both.out.find('\n');
+    head = both.out.substr(0, nl);
+    if (nl != std::string::npos) {
+      std::string second = both.out.substr(nl + 1);
+      while (!second.empty() && (second.back() == '\n' || second.back() == '\r')) second.pop_back();
+      if (!second.empty()) sha = second;
+    }
+  }
+  if (!sha) {
+    sha = resolve_commit(dir, ref.ref, git_options);
+    head = head_of(dir, git_options);
+  }
   if (!sha) {
     throw RepoError("ref '" + ref.ref + "' not found in " + ref.identity() + " (" + url + ")");
   }
-  if (head_of(dir, git_options) != *sha) {
+  if (head != *sha) {
     r = run_git(dir, {"checkout", "--quiet", "--force", "--detach", *sha}, git_options);
     if (!r.ok) {
       throw RepoError("cannot check out " + ref.to_string() + " (" + url + "): " + r.message());
     }
   }
-  touch(dir / ".git" / std::string(kFetchMarker));
+  touch(dir / ".git" / std::string(kFetchMarker), url);
 }
 
 std::vector<CachedClone> RepoCache::list() const {
