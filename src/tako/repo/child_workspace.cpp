@@ -144,7 +144,9 @@ ChildWorkspace ChildWorkspaces::make(const RepoEntry& source, const fs::path& de
 
   // 2. git worktree
   std::string head;
-  if (is_git_checkout(source.dir)) {
+  if (source.kind == RepoKind::kCache && is_git_checkout(source.dir)) {
+    head = "HEAD";  // a cache clone always has its ref checked out: save a rev-parse
+  } else if (is_git_checkout(source.dir)) {
     auto r = run_git(source.dir, {"rev-parse", "--verify", "--quiet", "HEAD^{commit}"});
     if (r.ok) head = trimmed(r.out);
   }
