@@ -19,6 +19,12 @@ Template::Template(std::string text, std::unique_ptr<Tree> tree)
 Template::~Template() = default;
 
 std::shared_ptr<const Template> Template::parse(std::string_view text) {
+  constexpr std::size_t kMaxTemplateBytes = 64u << 20;  // positions are 32-bit offsets
+  if (text.size() > kMaxTemplateBytes) {
+    throw TemplateError(fmt::format("the template is {} bytes long; the limit is {}", text.size(),
+                                    kMaxTemplateBytes),
+                        1, 1);
+  }
   auto tree = parse_tree(text);
   return std::make_shared<const Template>(std::string(text), std::move(tree));
 }
