@@ -123,7 +123,8 @@ class RunExecution {
   void fail_setup(RunResult& result, const std::string& message);
   StepResult run_step(const config::Step& step, const std::string& record_id, int seq);
   StepOutcome run_command(const config::Step& step, const std::string& record_id,
-                          const fs::path& log_path, std::vector<ProducedEvent>& events);
+                          const fs::path& log_path, std::vector<ProducedEvent>& events,
+                          std::string& tail);
   StepOutcome run_builtin(const config::Step& step, const std::string& record_id,
                           const fs::path& log_path, SlotLease& lease);
   void dry_run_step(const config::Step& step);
@@ -452,8 +453,8 @@ void RunExecution::dry_run_step(const config::Step& step) {
 }
 
 StepOutcome RunExecution::run_command(const config::Step& step, const std::string& record_id,
-                                      const fs::path& log_path,
-                                      std::vector<ProducedEvent>& events) {
+                                      const fs::path& log_path, std::vector<ProducedEvent>& events,
+                                      std::string& tail) {
   StepOutcome o;
   auto fail = [&](std::string reason) {
     o.success = false;
@@ -496,7 +497,19 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
     }
   }
   const fs::path output_file = logs_dir() / (safe_file_name(record_id) + ".output");
-  { std::ofstream truncate(output_file, std::ios::binary | std::ios::trunc); }
+  {
+    std::error_code ec;
+    fs::remove(output_file, ec);  // the step creates it when it writes an output
+  }
+  // The $TAKO_OUTPUT file may hold secrets written by the step: it never outlives the step.
+  struct RemoveOnExit {
+    fs::path path;
+    ~RemoveOnExit() {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+  } remove_output{output_file};
+
   env["TAKO_RUN_ID"] = info_.id;
   env["TAKO_ROOT_RUN_ID"] = info_.root_id;
   env["TAKO_STEP_ID"] = step.id;
@@ -539,10 +552,19 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
     }
   }
   std::string out_capture, err_capture;
-  std::ofstream log(log_path, std::ios::binary | std::ios::trunc);
+  // The log is opened when the step first prints; the tail of the output is kept for the store.
+  std::ofstream log;
+  auto sink = [&](std::string_view text) {
+    if (!log.is_open()) log.open(log_path, std::ios::binary | std::ios::trunc);
+    log.write(text.data(), static_cast<std::streamsize>(text.size()));
+    log.flush();
+    tail.append(text);
+    if (tail.size() > 2 * store::kStoredOutputCap)
+      tail.erase(0, tail.size() - store::kStoredOutputCap);
+  };
   sys::ProcessResult pr;
   {
-    Printer::StepStream stream(printer_, req_.output_prefix, masker_, log ? &log : nullptr);
+    Printer::StepStream stream(printer_, req_.output_prefix, masker_, sink);
     spec.on_stdout = [&](std::string_view chunk) {
       stream.out(chunk);
       if (want_out && out_capture.size() < kOutputCaptureCap) out_capture.append(chunk);
@@ -553,7 +575,8 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
     };
     pr = sys::run_process(spec, &token_);
   }
-  log.close();
+  if (log.is_open()) log.close();
+  if (tail.size() > store::kStoredOutputCap) tail.erase(0, tail.size() - store::kStoredOutputCap);
   if (!pr.spawn_error.empty())
     o.exit_code = std::nullopt;
   else
@@ -696,7 +719,7 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
       outcome.cancelled = true;
       outcome.reason = "cancelled";
     } else if (step.run) {
-      outcome = run_command(step, record_id, log_path, events);
+      outcome = run_command(step, record_id, log_path, events, rec.output);
     } else {
       outcome = run_builtin(step, record_id, log_path, lease);
     }
@@ -709,7 +732,7 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
     sr.outputs = mask_json(outcome.outputs, masker_);
     sr.headline = masker_.mask(outcome.headline);
     for (const auto& l : outcome.summary_lines) sr.summary_lines.push_back(masker_.mask(l));
-    rec.output = read_tail(log_path, store::kStoredOutputCap);
+    if (!step.run) rec.output = read_tail(log_path, store::kStoredOutputCap);
   }
   sr.duration = since(start);
 
@@ -790,6 +813,10 @@ RunResult RunExecution::execute() {
     result.recorded = true;
     std::error_code ec;
     fs::create_directories(logs_dir(), ec);
+    // $TAKO_OUTPUT files left by an attempt that was killed may hold secrets.
+    for (auto& entry : fs::directory_iterator(logs_dir(), ec)) {
+      if (entry.path().extension() == ".output") fs::remove(entry.path(), ec);
+    }
   }
 
   if (req_.print_header) {

@@ -36,10 +36,10 @@ void Printer::raw(std::string_view text, bool to_err) {
 }
 
 Printer::StepStream::StepStream(Printer& printer, std::string prefix, const SecretMasker& masker,
-                                std::ostream* log)
+                                std::function<void(std::string_view)> sink)
     : printer_(printer),
       prefix_(std::move(prefix)),
-      log_(log),
+      sink_(std::move(sink)),
       out_mask_(masker),
       err_mask_(masker) {}
 
@@ -55,10 +55,7 @@ void Printer::StepStream::write(std::string_view chunk, SecretMasker::Stream& ma
 
 void Printer::StepStream::emit(std::string_view text, std::string& partial, bool is_err,
                                bool final) {
-  if (log_ != nullptr) {
-    log_->write(text.data(), static_cast<std::streamsize>(text.size()));
-    log_->flush();
-  }
+  if (sink_ && !text.empty()) sink_(text);
   if (prefix_.empty()) {
     if (!text.empty()) printer_.raw(text, is_err);
     return;

@@ -4,6 +4,7 @@
 // output of child runs is prefixed with "[owner/name] " so that concurrent runs stay readable;
 // secret values are masked before anything reaches the terminal (SPEC §6).
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -32,10 +33,12 @@ class Printer {
 
   // The live output of one step. `prefix` ("" for the root run, "[acme/app] " for children)
   // starts every line; `masker` masks secrets, also across chunk boundaries. Chunks go to the
-  // terminal as they come (whole lines when prefixed) and, masked, to `log` if given.
+  // terminal as they come (whole lines when prefixed) and, masked, to `sink` if given (the
+  // step's log file and the tail kept in the run store).
   class StepStream {
    public:
-    StepStream(Printer& printer, std::string prefix, const SecretMasker& masker, std::ostream* log);
+    StepStream(Printer& printer, std::string prefix, const SecretMasker& masker,
+               std::function<void(std::string_view)> sink);
     ~StepStream();
     void out(std::string_view chunk) { write(chunk, out_mask_, out_line_, false); }
     void err(std::string_view chunk) { write(chunk, err_mask_, err_line_, true); }
@@ -48,7 +51,7 @@ class Printer {
     void emit(std::string_view text, std::string& partial, bool is_err, bool final);
     Printer& printer_;
     std::string prefix_;
-    std::ostream* log_;
+    std::function<void(std::string_view)> sink_;
     SecretMasker::Stream out_mask_, err_mask_;
     std::string out_line_, err_line_;
     bool finished_ = false;

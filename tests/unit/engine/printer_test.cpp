@@ -15,7 +15,7 @@ TEST(PrinterTest, PrefixedStreamsPrintWholeLines) {
   SecretMasker m({"pw123"});
   std::ostringstream log;
   {
-    Printer::StepStream s(p, "[acme/app] ", m, &log);
+    Printer::StepStream s(p, "[acme/app] ", m, [&log](std::string_view t) { log << t; });
     s.out("hel");
     s.out("lo pw");
     s.out("123\nsecond");
