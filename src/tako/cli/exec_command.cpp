@@ -12,9 +12,13 @@
 #include "tako/config/durations.h"
 #include "tako/engine/default_builtins.h"
 #include "tako/engine/executor.h"
+#include "tako/engine/fan_out_step.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/slots.h"
 #include "tako/repo/cache.h"
+#include "tako/repo/child_workspace.h"
+#include "tako/repo/identity.h"
+#include "tako/repo/universe.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/signals.h"
 #include "tako/tmpl/template.h"
@@ -168,6 +172,14 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   engine::SlotLimiter slots(options.max_concurrent_repos);
   engine::BuiltinRegistry builtins;
   engine::register_default_builtins(builtins);
+  // Fan-out (SPEC §7): the repository universe and the workspaces of child runs, shared by
+  // every fan-out of the tree.
+  repo::RepoCache cache(
+      repo::CacheOptions::from_env(options.home, ctx.getenv("TAKO_GIT_URL"), options.local));
+  repo::Universe universe(cache, options.workspaces);
+  repo::ChildWorkspaces child_workspaces;
+  auto fan_out = std::make_shared<engine::FanOutStep>(universe, child_workspaces, &cancel);
+  builtins.add("tako/fan-out@v1", fan_out);
   tmpl::TemplateCache templates(1024);
 
   engine::ExecutorEnv env;
@@ -189,8 +201,6 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     if (ctx.options().repo) {
       auto ref = config::RepoRef::parse(*ctx.options().repo);
       if (!ref) throw UsageError("--repo " + *ctx.options().repo + ": expected owner/name[:ref]");
-      repo::RepoCache cache(
-          repo::CacheOptions::from_env(options.home, ctx.getenv("TAKO_GIT_URL"), options.local));
       request.repo_dir = cache.ensure(*ref, !o.no_cache);
       request.repository = ref->identity();
     } else {
@@ -201,7 +211,25 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     request.inputs = inputs;
   }
 
+  universe.set_root(
+      request.repository.empty()
+          ? repo::identity_of_checkout(request.repo_dir, request.repo_dir / "tako.yml")
+          : request.repository,
+      request.repo_dir);
   engine::RunResult result = executor.run(request, &cancel);
+
+  // Children of fan-outs that did not wait for them: tako exec still waits (SPEC §7.4).
+  engine::BackgroundReport background = fan_out->wait_background();
+  for (const auto& line : background.lines) printer.line(line);
+  if (background.failed > 0) {
+    printer.error_line("Error: execution failed: " + std::to_string(background.failed) +
+                       " child run(s) not waited for failed");
+  }
+  // Workspaces of a successful tree are removed; a failed tree keeps them (SPEC §8).
+  if (result.success() && background.failed == 0 && !options.preserve_workspaces && !o.dry_run &&
+      !result.root_id.empty()) {
+    fan_out->remove_workspaces(options.home.workspaces() / result.root_id);
+  }
 
   if (o.json) {
     nlohmann::json doc;
@@ -216,7 +244,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     }
     ctx.output().out << doc.dump(2) << "\n";
   }
-  if (!result.success()) ctx.exit_code = 1;
+  if (!result.success() || background.failed > 0) ctx.exit_code = 1;
 }
 
 }  // namespace

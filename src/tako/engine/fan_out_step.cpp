@@ -1,5 +1,7 @@
 #include "tako/engine/fan_out_step.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <optional>
@@ -397,8 +399,9 @@ std::vector<std::string> summary_lines(
 
 }  // namespace
 
-FanOutStep::FanOutStep(const repo::Universe& universe, repo::ChildWorkspaces& workspaces)
-    : universe_(universe), workspaces_(workspaces) {}
+FanOutStep::FanOutStep(const repo::Universe& universe, repo::ChildWorkspaces& workspaces,
+                       const sys::CancelToken* tree_cancel)
+    : universe_(universe), workspaces_(workspaces), tree_cancel_(tree_cancel) {}
 
 FanOutStep::~FanOutStep() = default;
 
@@ -451,10 +454,6 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   } catch (const std::exception& e) {
     return failed(e.what());
   }
-  if (ctx.run().depth == 0) {
-    std::lock_guard lock(mu_);
-    root_token_ = &ctx.cancel();
-  }
 
   store::RunStore& store = ctx.store();
   store::EventRecord record;
@@ -471,8 +470,9 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   store.insert_event(record);  // recorded before any delivery
 
   // Discovery (SPEC §7.2): every repository of the universe but the emitter, by identity.
+  const auto discovery_start = Clock::now();
   SubscriptionIndex index(store, universe_);
-  index.refresh();
+  const SubscriptionIndex::Stats stats = index.refresh();
   for (const auto& w : index.warnings()) ctx.printer().error_line("Warning: " + w);
   FilterCache filters;
   std::vector<Child> matched;
@@ -518,6 +518,15 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     matched.push_back(std::move(child));
   }
 
+  if (ctx.options().debug) {
+    const auto ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - discovery_start).count();
+    ctx.printer().error_line(fmt::format(
+        "[debug] discovery: {} repositories, {} tako.yml parsed, {} cloned, {} subscribers, {} "
+        "matched in {:.1f} ms",
+        stats.repositories, stats.parsed, stats.cloned, subscribers, matched.size(), ms));
+  }
+
   // Cycles and depth (SPEC §7.4), before anything starts.
   std::vector<std::string> path;
   for (const auto& a : ctx.run().ancestry) path.push_back(identity_of(a));
@@ -544,12 +553,8 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
 
   const size_t triggered = matched.size();
   const sys::CancelToken* parent_token = &ctx.cancel();
-  if (!wait) {
-    std::lock_guard lock(mu_);
-    // The batch outlives this run's token, so it hangs off the root's, which lives as long as
-    // the whole tree.
-    if (root_token_) parent_token = root_token_;
-  }
+  // A batch that is not waited for outlives this run and its token: it hangs off the tree's.
+  if (!wait) parent_token = tree_cancel_;
   auto batch = std::make_unique<FanOutBatch>(*this, ctx, event, std::move(matched), limit,
                                              fail_fast, parent_token);
   batch->start();

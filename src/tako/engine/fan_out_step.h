@@ -33,7 +33,9 @@ struct BackgroundReport {
 
 class FanOutStep : public BuiltinStep {
  public:
-  FanOutStep(const repo::Universe& universe, repo::ChildWorkspaces& workspaces);
+  // `tree_cancel` (may be null) cancels the whole tree (Ctrl-C); it must outlive this object.
+  FanOutStep(const repo::Universe& universe, repo::ChildWorkspaces& workspaces,
+             const sys::CancelToken* tree_cancel);
   ~FanOutStep() override;
 
   StepOutcome run(StepContext& ctx) override;
@@ -53,7 +55,7 @@ class FanOutStep : public BuiltinStep {
   std::vector<std::filesystem::path> made_;
   std::atomic<int> tree_children_{0};
   std::atomic<bool> warned_size_{false};
-  const sys::CancelToken* root_token_ = nullptr;  // the root run's: lives as long as the tree
+  const sys::CancelToken* tree_cancel_;
 
   friend class FanOutBatch;
   void note_workspace(const std::filesystem::path& dir);

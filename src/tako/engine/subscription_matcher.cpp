@@ -56,7 +56,8 @@ MatchResult match_subscription(const config::Subscription& sub, const Event& eve
 
   if (sub.filters.empty()) return {Kind::kMatched, ""};
   cel::Activation vars;
-  for (const auto& [name, value] : filter_variables(event).items()) vars.set(name, value);
+  const nlohmann::json variables = filter_variables(event);
+  for (const auto& [name, value] : variables.items()) vars.set(name, value);
   for (const std::string& text : sub.filters) {
     auto compiled = filters.get(text);
     if (auto* error = std::get_if<std::string>(&compiled)) {
