@@ -5,7 +5,8 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: demo test deps build test-release test-sanitize bench clean
+
+.PHONY: demo test deps configure build test-release test-sanitize bench clean
 
 demo: deps build
 	bash examples/demo.sh $(BUILD)/tako
@@ -15,11 +16,15 @@ test: deps test-release test-sanitize
 deps:
 	bash scripts/install-deps.sh
 
-build:
+configure:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTAKO_BENCH=OFF
-	cmake --build $(BUILD) -j $(JOBS)
 
-test-release: build
+# Only the binary: what the demo needs.
+build: configure
+	cmake --build $(BUILD) -j $(JOBS) --target tako_exe
+
+test-release: configure
+	cmake --build $(BUILD) -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-sanitize:
