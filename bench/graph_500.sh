@@ -66,13 +66,16 @@ printf 'warm-up (clones %d repositories): %.2f s\n' "$N" "$(echo "$end - $start"
 measure() {
   local label=$1
   shift
-  local start end
-  start=$(date +%s.%N)
-  "$@" > "$WORK/out.txt"
-  end=$(date +%s.%N)
-  printf '%-44s %.3f s  (%d lines)\n' "$label" "$(echo "$end - $start" | bc)" "$(wc -l < "$WORK/out.txt")"
+  local TIMEFORMAT='%R %U %S'
+  local times
+  times=$( { time "$@" > "$WORK/out.txt"; } 2>&1 )
+  read -r real user sys <<< "$times"
+  printf '| %-40s | %6.3f s | %6.3f s | %d |\n' "$label" "$real" "$(echo "$user + $sys" | bc)" \
+    "$(wc -l < "$WORK/out.txt")"
 }
 
+echo "| command | wall | CPU (user+sys, tako and git) | output lines |"
+echo "| --- | ---: | ---: | ---: |"
 measure "tako graph (fetch every clone)" "$TAKO" graph
 measure "tako graph (fetch, nothing changed)" "$TAKO" graph
 measure "tako graph --local" "$TAKO" graph --local
