@@ -8,6 +8,7 @@
 
 #include "tako/cel/cel.h"
 #include "tako/config/loader.h"
+#include "tako/engine/container.h"
 #include "tako/engine/inputs.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/secrets.h"
@@ -526,18 +527,62 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
     env["TAKO_EVENT_PAYLOAD"] = req_.event.value("payload", json::object()).dump();
   }
 
+  // A step with an image runs in a container (SPEC §9), never silently on the host.
   const std::string& image = step.image.empty() ? workflow_->image : step.image;
+  std::vector<std::string> container;
+  fs::path container_output_dir;
   if (!image.empty()) {
-    return fail("step '" + step.id + "' needs image '" + image +
-                "', but running steps in containers is not available in this build "
-                "(looked for: podman, docker)");
+    std::string looked_for;
+    auto runtime = find_container_runtime(env, &looked_for);
+    if (!runtime) {
+      return fail("step '" + step.id + "' needs image '" + image +
+                  "' but no container runtime was found (looked for: " + looked_for + ")");
+    }
+    container_output_dir = logs_dir() / (safe_file_name(record_id) + ".container-output");
+    std::error_code ec;
+    fs::create_directories(container_output_dir, ec);
+    fs::permissions(container_output_dir, fs::perms::all, ec);  // the container runs as 1001
+    env["TAKO_WORKSPACE"] = "/workspace";
+    env["TAKO_OUTPUT"] = "/tako-output/output";
+    ContainerRequest creq;
+    creq.runtime = *runtime;
+    creq.image = image;
+    creq.workspace = info_.repo_dir;
+    creq.output_dir = container_output_dir;
+    creq.network = step.network;
+    creq.capabilities = step.capabilities;
+    creq.volumes = step.volumes;
+    creq.resources = workflow_->resources;
+    for (const auto& [k, v] : workflow_->env) creq.env_names.push_back(k);
+    for (const auto& [k, v] : step.env) creq.env_names.push_back(k);
+    for (const auto& [k, v] : env) {
+      if (k.rfind("TAKO_", 0) == 0 && k != "TAKO_HOME" && k != "TAKO_CONTAINER_RUNTIME" &&
+          k != "TAKO_GIT_URL") {
+        creq.env_names.push_back(k);
+      }
+    }
+    creq.shell_argv = shell_argv(script);
+    try {
+      container = container_argv(creq);
+    } catch (const std::exception& e) {
+      return fail(std::string("step '") + step.id + "': " + e.what());
+    }
   }
+  struct RemoveDirOnExit {
+    fs::path path;
+    ~RemoveDirOnExit() {
+      std::error_code ec;
+      if (!path.empty()) fs::remove_all(path, ec);
+    }
+  } remove_container_output{container_output_dir};
+  const fs::path output_read_path =
+      container_output_dir.empty() ? output_file : container_output_dir / "output";
 
   if (env_.options.debug)
     printer_.line(req_.output_prefix + "[debug] " + step.id + ": " + masker_.mask(script));
 
   sys::ProcessSpec spec;
-  spec.argv = shell_argv(script);
+  spec.argv = container.empty() ? shell_argv(script) : container;
   spec.cwd = info_.repo_dir;
   spec.env.reserve(env.size());
   for (const auto& [k, v] : env) spec.env.push_back(k + "=" + v);
@@ -616,7 +661,7 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
         case config::OutputSourceKind::kEnv: {
           if (!env_read) {
             try {
-              env_outputs = parse_output_file(sys::read_file(output_file));
+              env_outputs = parse_output_file(sys::read_file(output_read_path));
             } catch (const std::exception&) {
             }
             env_read = true;

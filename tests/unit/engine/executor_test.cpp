@@ -1,5 +1,7 @@
 #include "tako/engine/executor.h"
 
+#include <sys/stat.h>
+
 #include <sstream>
 #include <thread>
 
@@ -351,6 +353,59 @@ workflows:
   EXPECT_EQ(r.steps[1].outputs["o"], "***\n***");
   auto steps = f.store->steps(r.run_id);
   for (const auto& s : steps) EXPECT_EQ(s.output.find("tok-1234567"), std::string::npos);
+}
+
+TEST(ExecutorTest, ImageStepNeverFallsBackToTheHost) {
+  Fixture f;
+  auto repo = f.repo("lib", R"(version: 0.1.0
+workflows:
+  w:
+    steps:
+      - id: build
+        image: "golang:1.22"
+        run: touch on-host.txt
+)");
+  auto r = f.executor->run(f.request(repo, "w"));
+  EXPECT_FALSE(r.success());
+  EXPECT_EQ(r.reason,
+            "step 'build' needs image 'golang:1.22' but no container runtime was found (looked "
+            "for: podman, docker)");
+  EXPECT_FALSE(fs::exists(repo / "on-host.txt"));
+}
+
+TEST(ExecutorTest, ImageStepRunsThroughTheRuntime) {
+  testing::TempDir bin;
+  // A stand-in runtime that records its arguments and runs the command after the image.
+  testing::write_file(bin / "podman",
+                      "#!/bin/sh\necho \"$@\" > \"$ARGS_FILE\"\n"
+                      "while [ \"$1\" != alpine ]; do shift; done; shift; exec \"$@\"\n");
+  ::chmod((bin / "podman").c_str(), 0755);
+  Fixture f({"ARGS_FILE=" + (bin / "args").string()});
+  auto repo = f.repo("lib", R"(version: 0.1.0
+workflows:
+  w:
+    env: {MODE: fast}
+    steps:
+      - id: build
+        image: alpine
+        run: echo "in container $MODE"
+)");
+  auto req = f.request(repo, "w");
+  ExecutorEnv env;
+  env.options.home = config::Home::resolve((f.dir / "home").c_str(), nullptr, std::nullopt);
+  env.store = f.store.get();
+  env.printer = &f.printer;
+  env.environment = {"PATH=" + bin.path().string() + ":/usr/bin:/bin",
+                     "ARGS_FILE=" + (bin / "args").string()};
+  Executor ex(env);
+  auto r = ex.run(req);
+  ASSERT_TRUE(r.success()) << r.error;
+  EXPECT_NE(f.out.str().find("in container fast"), std::string::npos) << f.out.str();
+  std::string args = testing::read_file(bin / "args");
+  EXPECT_NE(args.find("run --rm --user 1001 --read-only"), std::string::npos) << args;
+  EXPECT_NE(args.find("--volume " + repo.string() + ":/workspace"), std::string::npos) << args;
+  EXPECT_NE(args.find("--env MODE"), std::string::npos) << args;
+  EXPECT_NE(args.find("alpine /bin/sh -c"), std::string::npos) << args;
 }
 
 }  // namespace
