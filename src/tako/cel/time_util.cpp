@@ -1,8 +1,10 @@
 #include "tako/cel/time_util.h"
 
+#include <sys/stat.h>
+
+#include <cctype>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <vector>
 
 namespace tako::cel::time_util {
@@ -91,10 +93,19 @@ std::optional<std::int64_t> zone_offset(std::string_view name, std::int64_t seco
     *error = "unknown time zone '" + std::string(name) + "'";
     return std::nullopt;
   }
-  std::ifstream in("/usr/share/zoneinfo/" + std::string(name), std::ios::binary);
-  std::vector<unsigned char> data((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
-  if (!in.eof() && !in.good()) data.clear();
+  // Read the TZif file with plain C I/O (no exceptions); directories such as "US/" and
+  // oversized files are not zones.
+  std::vector<unsigned char> data;
+  const std::string path = "/usr/share/zoneinfo/" + std::string(name);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      st.st_size < (1 << 20)) {
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+      data.resize(static_cast<size_t>(st.st_size));
+      data.resize(std::fread(data.data(), 1, data.size(), f));
+      std::fclose(f);
+    }
+  }
   if (data.size() < 44 || std::memcmp(data.data(), "TZif", 4) != 0) {
     *error = "unknown time zone '" + std::string(name) + "'";
     return std::nullopt;

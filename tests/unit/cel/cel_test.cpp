@@ -141,6 +141,13 @@ TEST(CelTest, Timestamps) {
   EXPECT_NE(
       error_of("timestamp('2009-02-13T23:31:30Z').getHours('Mars/Olympus')").find("time zone"),
       std::string::npos);
+  // Directories under /usr/share/zoneinfo are not zones (found by fuzzing); no path escapes.
+  for (const char* tz : {"US/", "America", "../../etc/passwd", "/etc/passwd"}) {
+    EXPECT_NE(error_of(std::string("timestamp('2009-02-13T23:31:30Z').getHours('") + tz + "')")
+                  .find("unknown time zone"),
+              std::string::npos)
+        << tz;
+  }
 }
 
 TEST(CelTest, Semver) {
