@@ -1,5 +1,6 @@
 #include "tako/cel/eval.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -139,11 +140,28 @@ Value eval_in(EvalCtx& ctx, const Node& n, const Value& elem, const Value& coll)
   return no_overload(n, "@in", args, 2);
 }
 
+// Abstract size of a value for cost accounting: bytes of strings, elements of aggregates.
+std::uint64_t input_size(const Value& v) {
+  switch (v.kind()) {
+    case Kind::kString:
+    case Kind::kBytes:
+      return v.as_string().size();
+    case Kind::kList:
+      return v.as_list().size() * 8;
+    case Kind::kMap:
+      return v.as_map().entries.size() * 8;
+    default:
+      return 0;
+  }
+}
+
 Value eval_binary(EvalCtx& ctx, const Node& n) {
   Value a = eval_node(ctx, *n.args[0]);
   if (a.is_error()) return a;
   Value b = eval_node(ctx, *n.args[1]);
   if (b.is_error()) return b;
+  // Equality and ordering of big strings, lists and maps take time linear in their size.
+  charge(ctx, std::min(input_size(a), input_size(b)) / 64, n);
   switch (n.op) {
     case BinaryOp::kEq:
       return Value::boolean(values_equal(a, b));
@@ -255,6 +273,7 @@ Value eval_map_literal(EvalCtx& ctx, const Node& n) {
       return error_at(*n.args[i],
                       std::string("unsupported map key type '") + kind_name(k.kind()) + "'");
     }
+    charge(ctx, entries.size() / 8, n);  // the repeated-key check is quadratic
     for (const auto& e : entries) {
       if (values_equal(e.first, k))
         return error_at(*n.args[i], "Failed with repeated key " + key_text(k));
@@ -273,10 +292,14 @@ Value eval_call(EvalCtx& ctx, const Node& n) {
     big.resize(argc);
     args = big.data();
   }
+  std::uint64_t work = 0;
   for (size_t i = 0; i < argc; ++i) {
     args[i] = eval_node(ctx, *n.args[i]);
     if (args[i].is_error()) return args[i];
+    work += input_size(args[i]);
   }
+  // Functions take time linear in their inputs (size() of a string, charAt(), trim()...).
+  charge(ctx, work / 64, n);
   if (n.fn == nullptr) return error_at(n, "unbound function '" + n.name + "'");
   FunctionImpl impl = n.has_target ? n.fn->receiver : n.fn->global;
   if (impl == nullptr) return no_overload(n, n.name, args, argc);
@@ -414,6 +437,7 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n) {
                                     kind_name(r.kind()) + "'");
         }
         for (const auto& e : r.as_map().entries) {
+          charge(ctx, 1 + out.size() / 8, n);  // the repeated-key check is quadratic
           for (const auto& have : out) {
             if (values_equal(have.first, e.first)) {
               return error_at(body, "transformMapEntry(): repeated key " + key_text(e.first));

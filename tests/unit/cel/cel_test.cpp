@@ -253,6 +253,19 @@ TEST(CelTest, HostileInputIsBounded) {
       std::string::npos);
 }
 
+TEST(CelTest, WorkOnBigInputsIsCharged) {
+  Activation vars;
+  nlohmann::json list = nlohmann::json::array();
+  for (int i = 0; i < 20000; ++i) list.push_back("item-" + std::to_string(i));
+  vars.set("l", list);
+  vars.set("s", nlohmann::json(std::string(1 << 20, 'x')));
+  EXPECT_EQ(lit("size(l)", vars), "20000");
+  EXPECT_NE(error_of("l.map(x, l == l)", vars).find("cost limit"), std::string::npos);
+  EXPECT_NE(error_of("l.map(x, s.size())", vars).find("cost limit"), std::string::npos);
+  EXPECT_NE(error_of("l.transformMapEntry(i, v, {v: i}).size()", vars).find("cost limit"),
+            std::string::npos);
+}
+
 TEST(CelTest, ProgramsAreThreadSafe) {
   auto program =
       Program::compile("[1, 2, 3].map(x, x * n).exists(y, y == 3 * n) && semver.major(v) == n");
