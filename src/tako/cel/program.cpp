@@ -73,9 +73,9 @@ struct Resolver {
         }
         for (auto& a : n.args) resolve(*a);
         n.fn = find_function(n.name);
-        if (n.name == "matches" && n.fn != nullptr) {
-          const Node& pattern = *n.args.back();
-          if (n.args.size() == 2 && pattern.kind == NodeKind::kConst && pattern.value.is_string()) {
+        if (n.name == "matches" && n.fn != nullptr && n.args.size() == 2) {
+          const Node& pattern = *n.args[1];
+          if (pattern.kind == NodeKind::kConst && pattern.value.is_string()) {
             RE2::Options opts;
             opts.set_log_errors(false);
             opts.set_max_mem(8 << 20);

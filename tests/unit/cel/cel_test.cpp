@@ -93,6 +93,9 @@ TEST(CelTest, StringFunctions) {
   EXPECT_EQ(lit("'hello'.startsWith('he') && 'hello'.endsWith('lo')"), "true");
   EXPECT_EQ(lit("'abc123'.matches('^[a-c]+[0-9]+$')"), "true");
   EXPECT_EQ(lit("matches('abc', 'b')"), "true");
+  EXPECT_NE(error_of("''.matches()").find("no matching overload"),
+            std::string::npos);  // fuzzer find
+  EXPECT_NE(error_of("matches()").find("no matching overload"), std::string::npos);
   EXPECT_EQ(lit("'hello'.charAt(1)"), "\"e\"");
   EXPECT_EQ(lit("'hello'.charAt(5)"), "\"\"");
   EXPECT_EQ(lit("'hello mellow'.indexOf('ello')"), "1");
