@@ -844,8 +844,8 @@ RunResult RunExecution::execute() {
       record_.repository = info_.repository;
       record_.repo_dir = info_.repo_dir.string();
       record_.workflow = info_.workflow;
-      record_.inputs = inputs_;
-      record_.event = req_.event;
+      record_.inputs = mask_json(inputs_, masker_);  // a secret is never stored
+      record_.event = mask_json(req_.event, masker_);
       record_.event_id = req_.event_id;
       record_.status = store::status::kRunning;
       record_.started_at = started_at_;
