@@ -512,5 +512,78 @@ TEST_F(FanOutE2E, DepthLimit) {
   EXPECT_THAT(r.err, HasSubstr("--max-depth 1"));
 }
 
+// A chain lib → c1 → c2 → c3 → c4, each fanning out again: four levels below the root with
+// one slot in the whole tree. Waiting runs hold no slot, so it completes.
+TEST_F(FanOutE2E, TreeDeeperThanTheSlotLimitCompletes) {
+  world_.add_repo("acme/lib", parent_yml({"acme/c1"}));
+  auto level = [](int i, bool last) {
+    const std::string id = "acme/c" + std::to_string(i);
+    const std::string source = i == 1 ? "acme/lib:lib" : "acme/c" + std::to_string(i - 1) + ":out";
+    const std::string type = i == 1 ? "lib_built" : "level_done";
+    std::string y = "version: 0.1.0\nmetadata: {repo: " + id + "}\n";
+    if (!last)
+      y += "artifacts:\n  out: {path: ./tako.yml}\ndependents:\n  - repo: acme/c" +
+           std::to_string(i + 1) + "\n";
+    y += "workflows:\n  w:\n    steps:\n      - run: echo level-" + std::to_string(i) + "\n";
+    if (!last) y += "      - uses: tako/fan-out@v1\n        with: {event_type: level_done}\n";
+    y +=
+        "subscriptions:\n  - {artifact: \"" + source + "\", events: [" + type + "], workflow: w}\n";
+    return y;
+  };
+  for (int i = 1; i <= 4; ++i) world_.add_repo("acme/c" + std::to_string(i), level(i, i == 4));
+  auto r = exec_release({"--max-concurrent-repos", "1"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("level-4"));
+  EXPECT_THAT(r.out, HasSubstr("Success: true"));
+}
+
+TEST_F(FanOutE2E, FailFastCancelsTheRest) {
+  world_.add_repo("acme/lib",
+                  parent_yml({"acme/a", "acme/b"}, "fail_fast: true, concurrency_limit: 2"));
+  world_.add_repo("acme/a", subscriber_yml("acme/a", "      - id: boom\n        run: exit 1\n"));
+  world_.add_repo("acme/b",
+                  subscriber_yml("acme/b", "      - run: sleep 30 # tako-fail-fast-marker\n"));
+  const auto start = std::chrono::steady_clock::now();
+  auto r = exec_release();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start,
+            std::chrono::seconds(25));  // b did not run to its end
+  EXPECT_THAT(r.err, HasSubstr("acme/a test: step 'boom' failed: exit 1"));
+  EXPECT_THAT(r.out, HasSubstr("acme/b test (cancelled"));
+  EXPECT_NE(run_command({"pgrep", "-f", "tako-fail-fast-marker"}).exit_code, 0);
+}
+
+TEST_F(FanOutE2E, JsonDescribesTheWholeTree) {
+  world_.add_repo("acme/lib", parent_yml({"acme/a"}));
+  world_.add_repo("acme/a", subscriber_yml("acme/a", echo_step("a")));
+  auto r = exec_release({"--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  const std::string dump = doc.dump();
+  EXPECT_THAT(dump, HasSubstr("\"acme/a\""));
+  EXPECT_THAT(dump, HasSubstr("\"children\""));
+}
+
+TEST_F(FanOutE2E, EventIsRecordedAndShownByStateInspect) {
+  world_.add_repo("acme/lib", parent_yml({"acme/a"}));
+  world_.add_repo("acme/a", subscriber_yml("acme/a", echo_step("a")));
+  auto r = exec_release();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto s = tako({"state", "inspect", run_id_of(r.out), "--show-events"});
+  EXPECT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_THAT(s.out, HasSubstr("lib_built"));
+  EXPECT_THAT(s.out, HasSubstr("\"version\": \"1.4.0\""));
+}
+
+TEST_F(FanOutE2E, HugePayloadIsAClearError) {
+  world_.add_repo("acme/lib",
+                  parent_yml({"acme/a"}, "payload: {big: \"{{ printf \\\"%0100000d\\\" 0 }}\"}"));
+  world_.add_repo("acme/a", subscriber_yml("acme/a", echo_step("a")));
+  auto r = exec_release();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("event payload is"));
+  EXPECT_THAT(r.err, HasSubstr("the limit is 65536"));
+}
+
 }  // namespace
 }  // namespace tako::testing
