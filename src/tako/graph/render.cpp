@@ -18,6 +18,7 @@ namespace {
 
 struct TreePrinter {
   const DependencyGraph& graph;
+  bool expand_repeats;  // print a shared repository's subtree under every upstream
   std::string out;
   std::set<std::string_view> expanded;
 
@@ -30,15 +31,31 @@ struct TreePrinter {
       out += last ? "└── " : "├── ";
       out += child.identity;
       const bool first_time = expanded.insert(child.identity).second;
-      if (!first_time && !child.dependents.empty()) {
-        out += " (*)\n";
+      if (!first_time && !expand_repeats) {
+        out += child.dependents.empty() ? "\n" : " (*)\n";
         continue;
       }
       out += "\n";
-      if (first_time) children(child, prefix + (last ? "    " : "│   "));
+      children(child, prefix + (last ? "    " : "│   "));
     }
   }
 };
+
+// Lines of the fully expanded tree below `id` (itself included), saturating at `cap`.
+size_t expanded_lines(const DependencyGraph& graph, std::string_view id,
+                      std::map<std::string_view, size_t>& memo, size_t cap) {
+  if (auto it = memo.find(id); it != memo.end()) return it->second;
+  size_t total = 1;
+  for (const auto& child : graph.at(id).dependents) {
+    total += expanded_lines(graph, child, memo, cap);
+    if (total >= cap) {
+      total = cap;
+      break;
+    }
+  }
+  memo[id] = total;
+  return total;
+}
 
 std::string dot_quote(std::string_view text) {
   std::string out = "\"";
@@ -64,7 +81,11 @@ std::string mermaid_label(std::string_view text) {
 }  // namespace
 
 std::string render_tree(const DependencyGraph& graph) {
-  TreePrinter printer{graph, {}, {}};
+  if (auto cycle = graph.find_cycle()) throw CycleError(*cycle);
+  std::map<std::string_view, size_t> memo;
+  const bool small =
+      expanded_lines(graph, graph.root(), memo, kMaxExpandedTreeLines + 1) <= kMaxExpandedTreeLines;
+  TreePrinter printer{graph, small, {}, {}};
   const Node& root = graph.at(graph.root());
   printer.out = root.identity + "\n";
   printer.expanded.insert(root.identity);

@@ -15,13 +15,18 @@ enum class Format { kTree, kDot, kMermaid, kJson };
 // "tree" | "dot" | "mermaid" | "json"; nullopt otherwise.
 std::optional<Format> parse_format(std::string_view text);
 
+// Above this many lines, render_tree prints each shared subtree once.
+inline constexpr size_t kMaxExpandedTreeLines = 10000;
+
 // The root, then its dependents depth-first, children sorted by identity:
 //   acme/repo-a
 //   ├── acme/repo-b
 //   │   └── acme/repo-c
 //   └── acme/repo-d
-// A repository reached by several paths is listed under each upstream; its own dependents are
-// expanded the first time only, later occurrences end in " (*)" when they have any.
+// A repository reached by several paths is listed under each upstream with its whole
+// subtree — unless the tree would exceed kMaxExpandedTreeLines lines, in which case a shared
+// repository's dependents are expanded the first time only and later occurrences that have
+// dependents end in " (*)". Throws CycleError.
 std::string render_tree(const DependencyGraph& graph);
 
 // A Graphviz digraph (`dot -Tsvg` renders it): one quoted node per repository, one edge per

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "support/tako_runner.h"
@@ -40,7 +41,7 @@ TEST(RenderTest, TreeOfLoneRootIsOneLine) {
   EXPECT_EQ(render_tree(make("acme/solo", {})), "acme/solo\n");
 }
 
-TEST(RenderTest, TreeListsSharedNodeUnderEachUpstreamAndExpandsItOnce) {
+TEST(RenderTest, TreeListsSharedNodeWithItsSubtreeUnderEachUpstream) {
   auto g = make("acme/a", {{"acme/a", "acme/b"},
                            {"acme/a", "acme/c"},
                            {"acme/b", "acme/d"},
@@ -52,7 +53,27 @@ TEST(RenderTest, TreeListsSharedNodeUnderEachUpstreamAndExpandsItOnce) {
             "│   └── acme/d\n"
             "│       └── acme/e\n"
             "└── acme/c\n"
-            "    └── acme/d (*)\n");
+            "    └── acme/d\n"
+            "        └── acme/e\n");
+}
+
+TEST(RenderTest, HugeTreeExpandsSharedSubtreesOnce) {
+  // 40 layers of two nodes, each node pointing at both nodes of the next layer: 2^40 paths.
+  std::vector<std::pair<std::string, std::string>> edges;
+  auto id = [](int layer, int k) {
+    return "o/l" + std::to_string(layer) + "-" + std::to_string(k);
+  };
+  edges.emplace_back("o/root", id(0, 0));
+  edges.emplace_back("o/root", id(0, 1));
+  for (int layer = 0; layer + 1 < 40; ++layer) {
+    for (int k = 0; k < 2; ++k) {
+      edges.emplace_back(id(layer, k), id(layer + 1, 0));
+      edges.emplace_back(id(layer, k), id(layer + 1, 1));
+    }
+  }
+  std::string tree = render_tree(make("o/root", edges));
+  EXPECT_LT(std::count(tree.begin(), tree.end(), '\n'), 200);
+  EXPECT_NE(tree.find(" (*)\n"), std::string::npos);
 }
 
 TEST(RenderTest, DotRendersWithGraphviz) {
