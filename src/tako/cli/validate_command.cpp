@@ -59,7 +59,9 @@ class Validator {
     }
     std::string identity = known_identity;
     if (identity.empty()) {
-      identity = repo::identity_of_directory(dir, loaded ? &*loaded : nullptr);
+      // An invalid file may still name its identity: read metadata.repo leniently then.
+      identity = loaded ? repo::identity_of_directory(dir, &*loaded)
+                        : repo::identity_of_checkout(dir, file);
     }
     validated_.insert(identity);
     if (errors.empty()) {
@@ -107,7 +109,8 @@ void run_validate(Context& ctx) {
       probe = config::load_file(root / "tako.yml");
     } catch (const config::ConfigError&) {
     }
-    const std::string identity = repo::identity_of_directory(root, probe ? &*probe : nullptr);
+    const std::string identity = probe ? repo::identity_of_directory(root, &*probe)
+                                       : repo::identity_of_checkout(root, root / "tako.yml");
     universe.set_root(identity, root);
     root_file = validator.validate(root, identity);
   }

@@ -194,6 +194,36 @@ std::optional<std::string> escape_problem(std::string_view p) {
   return std::nullopt;
 }
 
+// Where flow collections ([ {) first nest more than yaml-cpp's 2000 levels, if they do: a
+// better position for a "too deep" error than the end of the file that yaml-cpp reports.
+std::optional<Mark> deep_flow_position(std::string_view text) {
+  int depth = 0, line = 1, column = 1;
+  char quote = 0;
+  bool comment = false;
+  for (char c : text) {
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      comment = false;
+      continue;
+    }
+    if (comment) {
+    } else if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#') {
+      comment = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > 2000) return Mark{line, column};
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++column;
+  }
+  return std::nullopt;
+}
+
 class Loader {
  public:
   Loader(fs::path file) : file_(std::move(file)) {}
@@ -348,8 +378,8 @@ YAML::Node Loader::parse(std::string_view text) const {
   try {
     documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
-    fail(Mark{e.mark.line + 1, e.mark.column + 1}, "",
-         "invalid YAML: nesting is too deep (more than 2000 levels)");
+    const Mark at = deep_flow_position(text).value_or(Mark{e.mark.line + 1, e.mark.column + 1});
+    fail(at, "", "invalid YAML: nesting is too deep (more than 2000 levels)");
   } catch (const YAML::Exception& e) {
     const int line = e.mark.line >= 0 ? e.mark.line + 1 : 1;
     const int column = e.mark.column >= 0 ? e.mark.column + 1 : 1;
