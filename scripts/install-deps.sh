@@ -8,7 +8,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libsqlite3-dev libre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  graphviz
+  graphviz procps time
 )
 # clang and its runtime are only needed for the fuzz targets (-DTAKO_FUZZ=ON).
 if [[ "${TAKO_WITH_FUZZ:-0}" == 1 ]]; then
