@@ -309,7 +309,20 @@ bool RunExecution::setup(RunResult& result) {
     const std::string holder = "run " + info_.id + " pid " + std::to_string(::getpid());
     std::string current;
     try {
-      lock_ = repo::FileLock::acquire(lock_path, holder, env_.options.lock_timeout, &current);
+      // Waits in short slices so that Ctrl-C (the cancel token) is not ignored while waiting.
+      const auto timeout = env_.options.lock_timeout;
+      const auto deadline = Clock::now() + timeout;
+      while (true) {
+        auto slice = std::chrono::milliseconds(200);
+        if (timeout.count() >= 0) {
+          auto left =
+              std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+          slice = std::max(std::chrono::milliseconds(0), std::min(slice, left));
+        }
+        lock_ = repo::FileLock::acquire(lock_path, holder, slice, &current);
+        if (lock_ || token_.cancelled()) break;
+        if (timeout.count() >= 0 && Clock::now() >= deadline) break;
+      }
     } catch (const std::exception& e) {
       fail_setup(result, e.what());
       return false;
@@ -317,8 +330,9 @@ bool RunExecution::setup(RunResult& result) {
     if (!lock_) {
       std::string msg = info_.repo_dir.string() + " is in use by another tako: " +
                         (current.empty() ? "unknown holder" : current);
-      msg += env_.options.lock_timeout.count() == 0 ? " (use --lock-timeout DURATION to wait)"
-                                                    : " (gave up waiting)";
+      msg += token_.cancelled()                       ? " (cancelled while waiting for it)"
+             : env_.options.lock_timeout.count() == 0 ? " (use --lock-timeout DURATION to wait)"
+                                                      : " (gave up waiting)";
       fail_setup(result, msg);
       return false;
     }

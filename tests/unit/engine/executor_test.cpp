@@ -10,6 +10,7 @@
 #include "tako/config/loader.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/slots.h"
+#include "tako/repo/file_lock.h"
 #include "tako/store/run_store.h"
 
 namespace tako::engine {
@@ -353,6 +354,36 @@ workflows:
   EXPECT_EQ(r.steps[1].outputs["o"], "***\n***");
   auto steps = f.store->steps(r.run_id);
   for (const auto& s : steps) EXPECT_EQ(s.output.find("tok-1234567"), std::string::npos);
+}
+
+TEST(ExecutorTest, LockedDirectoryNamesTheHolderAndCancelStopsTheWait) {
+  Fixture f;
+  auto repo = f.repo("lib", "version: 0.1.0\nworkflows:\n  w:\n    steps: [\"touch ran.txt\"]\n");
+  const auto home = config::Home::resolve((f.dir / "home").c_str(), nullptr, std::nullopt);
+  auto held = repo::FileLock::acquire(repo_dir_lock_path(home, repo), "run exec-x pid 42", 0ms);
+  ASSERT_TRUE(held);
+  auto r = f.executor->run(f.request(repo, "w"));
+  EXPECT_FALSE(r.success());
+  EXPECT_NE(r.error.find("run exec-x pid 42"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("--lock-timeout"), std::string::npos) << r.error;
+
+  ExecutorEnv env;
+  env.options.home = home;
+  env.options.lock_timeout = 60s;
+  env.store = f.store.get();
+  env.printer = &f.printer;
+  Executor waiting(env);
+  sys::CancelToken token;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(300ms);
+    token.cancel();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto w = waiting.run(f.request(repo, "w"), &token);
+  canceller.join();
+  EXPECT_FALSE(w.success());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  EXPECT_FALSE(fs::exists(repo / "ran.txt"));
 }
 
 TEST(ExecutorTest, ImageStepNeverFallsBackToTheHost) {
