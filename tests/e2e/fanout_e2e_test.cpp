@@ -585,5 +585,31 @@ TEST_F(FanOutE2E, HugePayloadIsAClearError) {
   EXPECT_THAT(r.err, HasSubstr("the limit is 65536"));
 }
 
+TEST_F(FanOutE2E, ChildRunsTheNewestCommitOfItsRef) {
+  world_.add_repo("acme/lib", parent_yml({"acme/a"}));
+  world_.add_repo("acme/a", subscriber_yml("acme/a", echo_step("version-one")));
+  auto first = exec_release();
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_THAT(first.out, HasSubstr("version-one"));
+  world_.commit_and_push("acme/a",
+                         {{"tako.yml", subscriber_yml("acme/a", echo_step("version-two"))}});
+  auto second = exec_release();
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_THAT(second.out, HasSubstr("version-two"));
+}
+
+TEST_F(FanOutE2E, NoCacheFindsSubscriptionsPushedUpstream) {
+  world_.add_repo("acme/lib", parent_yml({"acme/a"}));
+  world_.add_repo("acme/a", "version: 0.1.0\nmetadata: {repo: acme/a}\n");
+  auto first = exec_release();
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_THAT(first.out, HasSubstr("→ 0 subscribers (0 ok)"));  // no subscriber yet
+  world_.commit_and_push("acme/a",
+                         {{"tako.yml", subscriber_yml("acme/a", echo_step("now-subscribed"))}});
+  auto second = exec_release({"--no-cache"});
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_THAT(second.out, HasSubstr("now-subscribed"));
+}
+
 }  // namespace
 }  // namespace tako::testing

@@ -472,7 +472,8 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   // Discovery (SPEC §7.2): every repository of the universe but the emitter, by identity.
   const auto discovery_start = Clock::now();
   SubscriptionIndex index(store, universe_);
-  const SubscriptionIndex::Stats stats = index.refresh();
+  const SubscriptionIndex::Stats stats =
+      index.refresh(ctx.options().no_cache && !ctx.options().local);
   for (const auto& w : index.warnings()) ctx.printer().error_line("Warning: " + w);
   FilterCache filters;
   std::vector<Child> matched;

@@ -103,12 +103,19 @@ std::vector<config::RepoRef> SubscriptionIndex::index(const repo::RepoEntry& ent
   return dependents_of(stored);
 }
 
-SubscriptionIndex::Stats SubscriptionIndex::refresh() {
+SubscriptionIndex::Stats SubscriptionIndex::refresh(bool fetch_clones) {
   Stats stats;
   std::deque<config::RepoRef> pending;
   std::set<std::string> seen;
   for (const auto& entry : universe_.repositories()) {
     seen.insert(entry.identity);
+    if (fetch_clones && entry.kind == repo::RepoKind::kCache) {
+      try {
+        universe_.cache().ensure(entry.repo_ref(), /*refresh=*/true);
+      } catch (const std::exception& e) {
+        warnings_.push_back(entry.identity + ": " + e.what());
+      }
+    }
     for (auto& dep : index(entry, stats)) pending.push_back(dep);
   }
   // Dependents reach further into the universe: clone what is missing (SPEC §2, item 3).
@@ -118,7 +125,7 @@ SubscriptionIndex::Stats SubscriptionIndex::refresh() {
     if (!seen.insert(ref.identity()).second) continue;
     try {
       const bool was_cached = universe_.cache().contains(ref);
-      repo::RepoEntry entry = universe_.resolve(ref, /*refresh=*/false);
+      repo::RepoEntry entry = universe_.resolve(ref, /*refresh=*/fetch_clones);
       if (!was_cached) ++stats.cloned;
       if (!entry.has_tako_yml()) continue;
       for (auto& dep : index(entry, stats)) pending.push_back(dep);

@@ -35,7 +35,9 @@ class SubscriptionIndex {
   // Brings the index up to date with the universe: the root, workspaces and cache clones, then
   // every repository named in a `dependents:` entry of one already seen, cloned when missing
   // (not with --local: then missing ones are warnings). Load errors become warnings.
-  Stats refresh();
+  // With `fetch_clones` (--no-cache), every cache clone is fetched first, so that
+  // subscriptions pushed since it was cloned are seen.
+  Stats refresh(bool fetch_clones = false);
 
   // Repositories with a subscription naming `source` and `event_type`, sorted by identity.
   std::vector<Subscriber> subscribers(const std::string& source, const std::string& event_type);
