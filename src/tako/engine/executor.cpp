@@ -104,6 +104,8 @@ std::string read_tail(const fs::path& path, size_t cap) {
 
 // Largest stdout/stderr kept in memory for from_stdout/from_stderr outputs.
 constexpr size_t kOutputCaptureCap = 16u << 20;
+// Largest value of one output: outputs live in the run store, whose rows are bounded.
+constexpr size_t kMaxOutputValue = 1u << 20;
 
 }  // namespace
 
@@ -688,6 +690,11 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
           value = it->second;
           break;
         }
+      }
+      if (value.size() > kMaxOutputValue) {
+        return fail("output '" + d.name + "' is " + std::to_string(value.size()) +
+                    " bytes, more than the 1 MiB an output may hold (write it to a file and "
+                    "pass the path instead)");
       }
       o.outputs[d.name] = masker_.mask(value);
     }

@@ -386,6 +386,23 @@ TEST(ExecutorTest, LockedDirectoryNamesTheHolderAndCancelStopsTheWait) {
   EXPECT_FALSE(fs::exists(repo / "ran.txt"));
 }
 
+TEST(ExecutorTest, HugeOutputIsAClearErrorNotAHugeRow) {
+  Fixture f;
+  auto repo = f.repo("lib", R"(version: 0.1.0
+workflows:
+  w:
+    steps:
+      - id: big
+        run: head -c 2000000 /dev/zero | tr '\0' x
+        produces:
+          outputs: {v: from_stdout}
+)");
+  auto r = f.executor->run(f.request(repo, "w"));
+  EXPECT_FALSE(r.success());
+  EXPECT_NE(r.reason.find("output 'v' is 2000000 bytes"), std::string::npos) << r.reason;
+  EXPECT_LT(f.store->get_step(r.run_id, "big")->output.size(), 70u * 1024);
+}
+
 TEST(ExecutorTest, ImageStepNeverFallsBackToTheHost) {
   Fixture f;
   auto repo = f.repo("lib", R"(version: 0.1.0
