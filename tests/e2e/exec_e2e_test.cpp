@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "support/git_world.h"
 #include "support/tako_runner.h"
 #include "support/temp_dir.h"
 
@@ -470,6 +471,29 @@ TEST_F(ExecTest, CorruptStoreIsReportedNeverOverwritten) {
   EXPECT_NE(r.err.find((home / "state/tako.db").string()), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("corrupt"), std::string::npos) << r.err;
   EXPECT_EQ(read_file(home / "state/tako.db"), garbage);
+}
+
+TEST_F(ExecTest, RepoRunsInACachedCloneAndIdentityComesFromTheRemote) {
+  fs::create_directories(tmp / "world");
+  testing::GitWorld world(tmp / "world");
+  world.add_repo("acme/svc", R"yml(version: 0.1.0
+workflows:
+  hello:
+    steps:
+      - run: echo "hello from $TAKO_REPO in $(basename $(dirname $PWD))"
+)yml");
+  testing::CommandOptions o;
+  o.cwd = tmp.path();
+  o.env = world.env(home);
+  auto r = run_tako({"exec", "hello", "--repo", "acme/svc"}, o);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("hello from acme/svc in svc"), std::string::npos) << r.out;
+  // A local clone without metadata.repo: identity from `git remote get-url origin`.
+  auto local = world.clone_to("acme/svc", tmp / "elsewhere/checkout");
+  o.cwd = local;
+  r = run_tako({"exec", "hello"}, o);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("hello from acme/svc in elsewhere"), std::string::npos) << r.out;
 }
 
 TEST_F(ExecTest, StepsList) {
