@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "tako/config/builtin_steps.h"
 #include "tako/config/durations.h"
@@ -52,6 +53,21 @@ namespace {
 
 // Nodes visited before a document is refused as too large (aliases can multiply a small file).
 constexpr std::size_t kMaxNodes = 1'000'000;
+// Values visited again through aliases (`*a` of a list or mapping): a few kilobytes of anchors
+// can otherwise stand for billions of values ("billion laughs").
+constexpr std::size_t kMaxAliasExpansion = 100'000;
+
+// Counts the nesting of alias expansions for the duration of one check() call.
+class AliasScope {
+ public:
+  explicit AliasScope(int& depth) : depth_(depth) { ++depth_; }
+  ~AliasScope() { --depth_; }
+  AliasScope(const AliasScope&) = delete;
+  AliasScope& operator=(const AliasScope&) = delete;
+
+ private:
+  int& depth_;
+};
 
 Mark mark_of(const YAML::Node& node) {
   const YAML::Mark m = node.Mark();
@@ -277,6 +293,9 @@ class Loader {
 
   fs::path file_;
   std::size_t visited_ = 0;
+  std::size_t expanded_ = 0;  // visits inside alias expansions
+  int alias_depth_ = 0;
+  std::unordered_set<std::uint64_t> collections_;  // positions of lists and mappings seen
   mutable std::vector<Expression> expressions_;
   mutable std::unordered_map<std::string, Mark> id_marks_;  // step key path -> its id's mark
 };
@@ -462,6 +481,20 @@ void Loader::check(const YAML::Node& node, const TypeSpec& type, const std::stri
     fail(at, path,
          "document is too large: more than " + std::to_string(kMaxNodes) +
              " values (after expanding aliases)");
+  }
+  // A list or mapping seen before at the same position is an alias being expanded again.
+  std::optional<AliasScope> alias;
+  if (node.IsMap() || node.IsSequence()) {
+    const YAML::Mark m = node.Mark();
+    const std::uint64_t key =
+        (static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.line)) << 32) |
+        static_cast<std::uint32_t>(m.column);
+    if (!collections_.insert(key).second) alias.emplace(alias_depth_);
+  }
+  if (alias_depth_ > 0 && ++expanded_ > kMaxAliasExpansion) {
+    fail(at, path,
+         "document is too large: aliases expand to more than " +
+             std::to_string(kMaxAliasExpansion) + " values");
   }
   if (node.IsDefined() && !node.IsNull()) at = mark_of(node);
   const bool container =

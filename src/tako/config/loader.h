@@ -35,7 +35,7 @@ class ConfigError : public std::runtime_error {
 };
 
 // Largest tako.yml accepted, in bytes.
-inline constexpr std::size_t kMaxFileSize = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxFileSize = 1024 * 1024;
 
 // Reads and loads `path`. Throws ConfigError (also when the file cannot be read).
 TakoFile load_file(const std::filesystem::path& path);
