@@ -57,16 +57,35 @@ constexpr std::size_t kMaxNodes = 1'000'000;
 // can otherwise stand for billions of values ("billion laughs").
 constexpr std::size_t kMaxAliasExpansion = 100'000;
 
-// Counts the nesting of alias expansions for the duration of one check() call.
-class AliasScope {
+// Deepest nesting of values, aliases included (yaml-cpp's own guard only sees the text).
+constexpr int kMaxDepth = 2000;
+
+// Increments a counter for the duration of one check() call.
+class DepthScope {
  public:
-  explicit AliasScope(int& depth) : depth_(depth) { ++depth_; }
-  ~AliasScope() { --depth_; }
-  AliasScope(const AliasScope&) = delete;
-  AliasScope& operator=(const AliasScope&) = delete;
+  explicit DepthScope(int& depth) : depth_(depth) { ++depth_; }
+  ~DepthScope() { --depth_; }
+  DepthScope(const DepthScope&) = delete;
+  DepthScope& operator=(const DepthScope&) = delete;
 
  private:
   int& depth_;
+};
+
+// Marks a list or mapping as being checked (on the recursion stack) for one check() call.
+class ActiveScope {
+ public:
+  ActiveScope(std::unordered_set<std::uint64_t>& active, std::uint64_t key)
+      : active_(active), key_(key) {
+    active_.insert(key_);
+  }
+  ~ActiveScope() { active_.erase(key_); }
+  ActiveScope(const ActiveScope&) = delete;
+  ActiveScope& operator=(const ActiveScope&) = delete;
+
+ private:
+  std::unordered_set<std::uint64_t>& active_;
+  std::uint64_t key_;
 };
 
 Mark mark_of(const YAML::Node& node) {
@@ -295,7 +314,9 @@ class Loader {
   std::size_t visited_ = 0;
   std::size_t expanded_ = 0;  // visits inside alias expansions
   int alias_depth_ = 0;
+  int depth_ = 0;
   std::unordered_set<std::uint64_t> collections_;  // positions of lists and mappings seen
+  std::unordered_set<std::uint64_t> active_;       // ... and of those being checked now
   mutable std::vector<Expression> expressions_;
   mutable std::unordered_map<std::string, Mark> id_marks_;  // step key path -> its id's mark
 };
@@ -482,14 +503,27 @@ void Loader::check(const YAML::Node& node, const TypeSpec& type, const std::stri
          "document is too large: more than " + std::to_string(kMaxNodes) +
              " values (after expanding aliases)");
   }
-  // A list or mapping seen before at the same position is an alias being expanded again.
-  std::optional<AliasScope> alias;
-  if (node.IsMap() || node.IsSequence()) {
+  const DepthScope depth(depth_);
+  if (depth_ > kMaxDepth) {
+    fail(at, "",
+         "nesting is too deep (more than " + std::to_string(kMaxDepth) +
+             " levels, aliases included)");
+  }
+  // A list or mapping seen before at the same position is an alias being expanded again; one
+  // still being checked is an alias of itself (`&a [*a]`): a structure without end.
+  std::optional<DepthScope> alias;
+  std::optional<ActiveScope> active;
+  // (A step is checked again as its full form: the inner call does the bookkeeping.)
+  if ((node.IsMap() || node.IsSequence()) && type.kind != Kind::kStep) {
     const YAML::Mark m = node.Mark();
     const std::uint64_t key =
         (static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.line)) << 32) |
         static_cast<std::uint32_t>(m.column);
+    if (active_.count(key) > 0) {
+      fail(at, "", "an alias refers to a value that contains it (a structure without end)");
+    }
     if (!collections_.insert(key).second) alias.emplace(alias_depth_);
+    active.emplace(active_, key);
   }
   if (alias_depth_ > 0 && ++expanded_ > kMaxAliasExpansion) {
     fail(at, path,

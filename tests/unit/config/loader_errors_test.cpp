@@ -183,6 +183,23 @@ TEST(LoaderErrors, AliasBombIsRefused) {
   steps += "]\n";
   for (int i = 0; i < 10000; ++i) steps += "  w" + std::to_string(i) + ": *w\n";
   EXPECT_THAT(load_error(steps).message, HasSubstr("aliases expand to more than"));
+  // An alias inside its own anchor is a structure without end.
+  const Failure self = load_error(
+      "version: 0.1.0\nworkflows:\n  w:\n    steps:\n      - uses: tako/fan-out@v1\n"
+      "        with: {event_type: x, payload: &a {b: *a}}\n");
+  EXPECT_EQ(self.what,
+            "tako.yml:6:44: an alias refers to a value that contains it (a structure without end)");
+  // A chain of anchors (each containing the previous one) is bounded too.
+  std::string chain =
+      "version: 0.1.0\nworkflows:\n  w:\n    steps:\n      - uses: tako/fan-out@v1\n"
+      "        with:\n          event_type: x\n          payload:\n"
+      "            a0: &a0 [x]\n";
+  for (int i = 1; i < 5000; ++i) {
+    chain += "            a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" +
+             std::to_string(i - 1) + "]\n";
+  }
+  EXPECT_EQ(load_error(chain).message,
+            "document is too large: aliases expand to more than 100000 values");
   // Small aliases are fine.
   EXPECT_NO_THROW(
       load_string("version: 0.1.0\nworkflows:\n  a: {env: &e {A: x}}\n  b: {env: *e}\n", "t"));
