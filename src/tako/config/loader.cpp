@@ -57,6 +57,10 @@ constexpr std::size_t kMaxNodes = 1'000'000;
 // can otherwise stand for billions of values ("billion laughs").
 constexpr std::size_t kMaxAliasExpansion = 100'000;
 
+// Total length of the scalars visited, aliases expanded: a long string repeated through aliases
+// would otherwise be copied into the model thousands of times.
+constexpr std::size_t kMaxValueBytes = 8 * 1024 * 1024;
+
 // Deepest nesting of values, aliases included (yaml-cpp's own guard only sees the text).
 constexpr int kMaxDepth = 2000;
 
@@ -312,7 +316,8 @@ class Loader {
 
   fs::path file_;
   std::size_t visited_ = 0;
-  std::size_t expanded_ = 0;  // visits inside alias expansions
+  std::size_t expanded_ = 0;     // visits inside alias expansions
+  std::size_t value_bytes_ = 0;  // length of every scalar visited
   int alias_depth_ = 0;
   int depth_ = 0;
   std::unordered_set<std::uint64_t> collections_;  // positions of lists and mappings seen
@@ -524,6 +529,11 @@ void Loader::check(const YAML::Node& node, const TypeSpec& type, const std::stri
     }
     if (!collections_.insert(key).second) alias.emplace(alias_depth_);
     active.emplace(active_, key);
+  }
+  if (node.IsScalar() && (value_bytes_ += node.Scalar().size()) > kMaxValueBytes) {
+    fail(at, path,
+         "document is too large: its values total more than " +
+             std::to_string(kMaxValueBytes / (1024 * 1024)) + " MiB (after expanding aliases)");
   }
   if (alias_depth_ > 0 && ++expanded_ > kMaxAliasExpansion) {
     fail(at, path,

@@ -200,6 +200,19 @@ TEST(LoaderErrors, AliasBombIsRefused) {
   }
   EXPECT_EQ(load_error(chain).message,
             "document is too large: aliases expand to more than 100000 values");
+  // A long string repeated through aliases is bounded by its bytes.
+  std::string strings =
+      "version: 0.1.0\nworkflows:\n  w:\n    steps:\n      - uses: tako/fan-out@v1\n"
+      "        with:\n          event_type: x\n          payload:\n"
+      "            s: &s \"{{ " +
+      std::string(100000, 'x') +
+      " }}\"\n"
+      "            l: &l [*s, *s, *s, *s, *s, *s, *s, *s, *s, *s]\n"
+      "            m: [";
+  for (int i = 0; i < 200; ++i) strings += std::string(i ? ", " : "") + "*l";
+  strings += "]\n";
+  EXPECT_EQ(load_error(strings).message,
+            "document is too large: its values total more than 8 MiB (after expanding aliases)");
   // Small aliases are fine.
   EXPECT_NO_THROW(
       load_string("version: 0.1.0\nworkflows:\n  a: {env: &e {A: x}}\n  b: {env: *e}\n", "t"));
