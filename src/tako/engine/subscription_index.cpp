@@ -73,9 +73,9 @@ std::vector<config::RepoRef> SubscriptionIndex::index(const repo::RepoEntry& ent
   ++stats.repositories;
   const std::string key = entry.tako_yml.string();
   const std::string hash = sys::sha256_hex(*bytes);
-  auto existing = store_.get_subscription_index(key);
-  if (existing && existing->content_hash == hash && existing->repository == entry.identity) {
-    return dependents_of(existing->subscriptions);
+  if (auto it = stored_.find(key); it != stored_.end() && it->second.content_hash == hash &&
+                                   it->second.repository == entry.identity) {
+    return dependents_of(it->second.subscriptions);
   }
 
   ++stats.parsed;
@@ -100,6 +100,7 @@ std::vector<config::RepoRef> SubscriptionIndex::index(const repo::RepoEntry& ent
   }
   row.subscriptions = stored;
   store_.upsert_subscription_index(row);
+  stored_[key] = row;
   return dependents_of(stored);
 }
 
@@ -107,6 +108,11 @@ SubscriptionIndex::Stats SubscriptionIndex::refresh(bool fetch_clones) {
   Stats stats;
   std::deque<config::RepoRef> pending;
   std::set<std::string> seen;
+  stored_.clear();
+  for (auto& row : store_.all_subscription_index(/*with_keys=*/false)) {
+    std::string key = row.tako_yml_path;
+    stored_.emplace(std::move(key), std::move(row));
+  }
   for (const auto& entry : universe_.repositories()) {
     seen.insert(entry.identity);
     if (fetch_clones && entry.kind == repo::RepoKind::kCache) {
@@ -136,17 +142,10 @@ SubscriptionIndex::Stats SubscriptionIndex::refresh(bool fetch_clones) {
   return stats;
 }
 
-bool SubscriptionIndex::reindex(const repo::RepoEntry& entry) {
-  auto before = store_.get_subscription_index(entry.tako_yml.string());
-  Stats stats;
-  index(entry, stats);
-  return stats.parsed > 0 && before.has_value();
-}
-
 std::vector<Subscriber> SubscriptionIndex::subscribers(const std::string& source,
                                                        const std::string& event_type) {
   std::vector<Subscriber> out;
-  for (const auto& row : store_.find_subscribers(source, event_type)) {
+  for (const auto& row : store_.find_subscribers(source, event_type, /*with_keys=*/false)) {
     auto it = entries_.find(row.repository);
     // Rows of files no longer in the universe (a removed workspace, say) are ignored.
     if (it == entries_.end() || it->second.tako_yml.string() != row.tako_yml_path) continue;

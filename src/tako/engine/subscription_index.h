@@ -5,6 +5,7 @@
 
 #include "tako/config/model.h"
 #include "tako/repo/universe.h"
+#include "tako/store/records.h"
 
 namespace tako::store {
 class RunStore;
@@ -42,9 +43,6 @@ class SubscriptionIndex {
   // Repositories with a subscription naming `source` and `event_type`, sorted by identity.
   std::vector<Subscriber> subscribers(const std::string& source, const std::string& event_type);
 
-  // Re-reads one repository (e.g. after fetching its clone); true when its tako.yml changed.
-  bool reindex(const repo::RepoEntry& entry);
-
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
@@ -54,6 +52,8 @@ class SubscriptionIndex {
   store::RunStore& store_;
   const repo::Universe& universe_;
   std::map<std::string, repo::RepoEntry> entries_;  // identity → entry seen by refresh()
+  // The stored index, read in one query at the start of refresh(): tako.yml path → row.
+  std::map<std::string, store::SubscriptionIndexEntry> stored_;
   std::vector<std::string> warnings_;
 };
 

@@ -701,7 +701,7 @@ std::optional<SubscriptionIndexEntry> RunStore::get_subscription_index(
   return e;
 }
 
-std::vector<SubscriptionIndexEntry> RunStore::all_subscription_index() {
+std::vector<SubscriptionIndexEntry> RunStore::all_subscription_index(bool with_keys) {
   std::lock_guard lock(mu_);
   Stmt s(
       db_, path_,
@@ -709,7 +709,9 @@ std::vector<SubscriptionIndexEntry> RunStore::all_subscription_index() {
           .c_str());
   std::vector<SubscriptionIndexEntry> out;
   while (s.step()) out.push_back(read_index(s));
-  for (auto& e : out) e.keys = keys_of(db_, path_, e.tako_yml_path);
+  if (with_keys) {
+    for (auto& e : out) e.keys = keys_of(db_, path_, e.tako_yml_path);
+  }
   return out;
 }
 
@@ -725,7 +727,8 @@ void RunStore::delete_subscription_index(const std::string& tako_yml_path) {
 }
 
 std::vector<SubscriptionIndexEntry> RunStore::find_subscribers(const std::string& source,
-                                                               const std::string& event_type) {
+                                                               const std::string& event_type,
+                                                               bool with_keys) {
   std::lock_guard lock(mu_);
   Stmt s(db_, path_,
          "SELECT i.tako_yml_path, i.repository, i.content_hash, i.subscriptions, i.updated_at "
@@ -734,7 +737,9 @@ std::vector<SubscriptionIndexEntry> RunStore::find_subscribers(const std::string
   s.bind(1, source).bind(2, event_type);
   std::vector<SubscriptionIndexEntry> out;
   while (s.step()) out.push_back(read_index(s));
-  for (auto& e : out) e.keys = keys_of(db_, path_, e.tako_yml_path);
+  if (with_keys) {
+    for (auto& e : out) e.keys = keys_of(db_, path_, e.tako_yml_path);
+  }
   return out;
 }
 

@@ -90,11 +90,14 @@ class RunStore {
   // --- subscription index ---
   void upsert_subscription_index(const SubscriptionIndexEntry& entry);
   std::optional<SubscriptionIndexEntry> get_subscription_index(const std::string& tako_yml_path);
-  std::vector<SubscriptionIndexEntry> all_subscription_index();
+  // Every entry; `with_keys` false leaves `keys` empty and costs one query instead of one per
+  // entry (the fan-out's discovery reads the whole index on every refresh).
+  std::vector<SubscriptionIndexEntry> all_subscription_index(bool with_keys = true);
   void delete_subscription_index(const std::string& tako_yml_path);
   // Entries with a (source, event_type) key, in repository order.
   std::vector<SubscriptionIndexEntry> find_subscribers(const std::string& source,
-                                                       const std::string& event_type);
+                                                       const std::string& event_type,
+                                                       bool with_keys = true);
 
  private:
   RunStore(sqlite3* db, std::filesystem::path path);
