@@ -1,6 +1,8 @@
 #include "tako/config/loader.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -418,10 +420,44 @@ void Loader::check_text(std::string_view text) const {
   }
 }
 
+// Records where documents start, building nothing.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  std::vector<Mark> starts;
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    starts.push_back(Mark{m.line >= 0 ? m.line + 1 : 1, m.column >= 0 ? m.column + 1 : 1});
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 YAML::Node Loader::parse(std::string_view text) const {
-  std::vector<YAML::Node> documents;
+  YAML::Node document;
+  std::optional<Mark> second;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    const std::string copy(text);
+    {
+      // Is there more than one document? Asked of the parser at most twice: yaml-cpp 0.7's
+      // LoadAll never ends (allocating until memory runs out) on a stray ',' outside a flow
+      // collection, which it keeps reporting as one more document.
+      std::istringstream in(copy);
+      YAML::Parser parser(in);
+      DocumentCounter counter;
+      int documents = 0;
+      while (documents < 2 && parser.HandleNextDocument(counter)) ++documents;
+      if (documents == 2) second = counter.starts.size() > 1 ? counter.starts[1] : Mark{1, 1};
+    }
+    document = YAML::Load(copy);
   } catch (const YAML::DeepRecursion& e) {
     const Mark at = deep_flow_position(text).value_or(Mark{e.mark.line + 1, e.mark.column + 1});
     fail(at, "", "invalid YAML: nesting is too deep (more than 2000 levels)");
@@ -448,14 +484,14 @@ YAML::Node Loader::parse(std::string_view text) const {
     }
     fail(Mark{line, column}, "", "invalid YAML: " + e.msg);
   }
-  if (documents.size() > 1) {
-    fail(mark_of(documents[1]), "",
-         "expected a single YAML document, found " + std::to_string(documents.size()));
+  if (second) {
+    fail(*second, "",
+         "expected a single YAML document; another one (or stray content) starts here");
   }
-  if (documents.empty() || documents[0].IsNull()) {
+  if (document.IsNull()) {
     fail(Mark{1, 1}, "", "file is empty: expected a mapping with at least 'version'");
   }
-  return documents[0];
+  return document;
 }
 
 // ---------------------------------------------------------------------------------------------
