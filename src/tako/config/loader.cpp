@@ -579,6 +579,14 @@ void Loader::check(const YAML::Node& node, const TypeSpec& type, const std::stri
   if (node.IsDefined() && !node.IsNull()) at = mark_of(node);
   const bool container =
       type.kind == Kind::kObject || type.kind == Kind::kMap || type.kind == Kind::kList;
+  if (node.IsNull() && type.kind == Kind::kObject) {
+    // An empty mapping: fine unless a key is required.
+    for (const auto& key : type.keys) {
+      if (key.required)
+        fail(at, child_path(path, key.name), "missing required key '" + key.name + "'");
+    }
+    return;
+  }
   if (node.IsNull() && (container || type.kind == Kind::kAny)) return;  // empty: nothing to check
   switch (type.kind) {
     case Kind::kString:

@@ -261,6 +261,16 @@ TEST(LoaderErrors, WrongTypes) {
             "tako.yml:3:16: metadata.description: expected a string, found a list");
 }
 
+TEST(LoaderErrors, EmptyObjectWithRequiredKeys) {
+  // Found by the fuzzer: an artifact, dependent, event or subscription with no value at all.
+  EXPECT_EQ(load_error("version: 0.1.0\nartifacts:\n  lib:\n").what,
+            "tako.yml:3:3: artifacts.lib.path: missing required key 'path'");
+  EXPECT_EQ(load_error("version: 0.1.0\ndependents:\n  -\n").key_path, "dependents[0].repo");
+  EXPECT_EQ(load_error("version: 0.1.0\nsubscriptions: [~]\n").key_path,
+            "subscriptions[0].artifact");
+  EXPECT_NO_THROW(load_string("version: 0.1.0\nmetadata:\nworkflows:\n  w:\n", "t"));
+}
+
 TEST(LoaderErrors, EmptyValueOfRequiredString) {
   const Failure f = load_error("version: 0.1.0\nartifacts:\n  lib:\n    path:\n");
   EXPECT_EQ(f.what, "tako.yml:4:5: artifacts.lib.path: expected a string, found nothing (null)");
