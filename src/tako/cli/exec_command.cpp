@@ -9,6 +9,7 @@
 
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
+#include "tako/cli/graph_support.h"
 #include "tako/config/durations.h"
 #include "tako/engine/default_builtins.h"
 #include "tako/engine/executor.h"
@@ -174,8 +175,10 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   engine::register_default_builtins(builtins);
   // Fan-out (SPEC §7): the repository universe and the workspaces of child runs, shared by
   // every fan-out of the tree.
-  repo::RepoCache cache(
-      repo::CacheOptions::from_env(options.home, ctx.getenv("TAKO_GIT_URL"), options.local));
+  repo::CacheOptions cache_options = cache_options_from(ctx);  // TAKO_GIT_URL, TAKO_FETCH_TTL
+  cache_options.repos_dir = options.home.repos_cache();        // --resume: maybe the stored one
+  cache_options.local = options.local;
+  repo::RepoCache cache(cache_options);
   repo::Universe universe(cache, options.workspaces);
   repo::ChildWorkspaces child_workspaces;
   auto fan_out = std::make_shared<engine::FanOutStep>(universe, child_workspaces, &cancel);

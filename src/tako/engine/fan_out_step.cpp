@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 
+#include "tako/cel/cel.h"
 #include "tako/config/durations.h"
 #include "tako/engine/executor.h"
 #include "tako/engine/printer.h"
@@ -476,6 +477,7 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
       index.refresh(ctx.options().no_cache && !ctx.options().local);
   for (const auto& w : index.warnings()) ctx.printer().error_line("Warning: " + w);
   FilterCache filters;
+  const cel::Activation filter_vars = filter_activation(event);
   std::vector<Child> matched;
   std::vector<std::pair<std::string, std::string>> notes;  // skipped / ignored lines
   size_t subscribers = 0;
@@ -486,7 +488,7 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     std::string why_not;
     for (size_t i = 0; i < subscriber.subscriptions.size(); ++i) {
       const auto& sub = subscriber.subscriptions[i];
-      MatchResult m = match_subscription(sub, event, filters);
+      MatchResult m = match_subscription(sub, event, filters, filter_vars);
       if (!m.subscribed()) continue;
       if (m.kind == MatchResult::Kind::kFilterError) {
         ctx.printer().error_line("Warning: " + subscriber.repo.identity + ": " + m.reason);

@@ -34,8 +34,10 @@ nlohmann::json filter_variables(const Event& event) {
                         {"source", event.source}};
 }
 
-MatchResult match_subscription(const config::Subscription& sub, const Event& event,
-                               FilterCache& filters) {
+namespace {
+
+// Source, artifact, type and schema range: everything but the filters.
+MatchResult match_without_filters(const config::Subscription& sub, const Event& event) {
   using Kind = MatchResult::Kind;
   if (!names_event(sub, event)) return {Kind::kNotSubscribed, "not subscribed"};
 
@@ -54,10 +56,32 @@ MatchResult match_subscription(const config::Subscription& sub, const Event& eve
     }
   }
 
-  if (sub.filters.empty()) return {Kind::kMatched, ""};
+  return {Kind::kMatched, ""};
+}
+
+}  // namespace
+
+cel::Activation filter_activation(const Event& event) {
   cel::Activation vars;
   const nlohmann::json variables = filter_variables(event);
   for (const auto& [name, value] : variables.items()) vars.set(name, value);
+  return vars;
+}
+
+MatchResult match_subscription(const config::Subscription& sub, const Event& event,
+                               FilterCache& filters) {
+  // Bind the event only when a filter will read it.
+  const bool filtered = !sub.filters.empty() && names_event(sub, event);
+  return match_subscription(sub, event, filters,
+                            filtered ? filter_activation(event) : cel::Activation());
+}
+
+MatchResult match_subscription(const config::Subscription& sub, const Event& event,
+                               FilterCache& filters, const cel::Activation& vars) {
+  using Kind = MatchResult::Kind;
+  if (auto early = match_without_filters(sub, event); !early.matched() || sub.filters.empty()) {
+    return early;
+  }
   for (const std::string& text : sub.filters) {
     auto compiled = filters.get(text);
     if (auto* error = std::get_if<std::string>(&compiled)) {

@@ -10,8 +10,9 @@
 #include "tako/engine/event.h"
 
 namespace tako::cel {
+class Activation;
 class Program;
-}
+}  // namespace tako::cel
 
 namespace tako::engine {
 
@@ -48,8 +49,13 @@ bool names_event(const config::Subscription& sub, const Event& event);
 
 // The CEL variables of a filter: event, payload, event_type, schema_version, source.
 nlohmann::json filter_variables(const Event& event);
+cel::Activation filter_activation(const Event& event);
 
 MatchResult match_subscription(const config::Subscription& sub, const Event& event,
                                FilterCache& filters);
+// The same with the filter variables already bound (filter_variables(event)): binding the
+// event costs more than evaluating a filter, so a fan-out binds it once for every subscriber.
+MatchResult match_subscription(const config::Subscription& sub, const Event& event,
+                               FilterCache& filters, const cel::Activation& vars);
 
 }  // namespace tako::engine
