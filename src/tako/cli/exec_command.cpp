@@ -231,7 +231,8 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   // Workspaces of a successful tree are removed; a failed tree keeps them (SPEC §8).
   if (result.success() && background.failed == 0 && !options.preserve_workspaces && !o.dry_run &&
       !result.root_id.empty()) {
-    fan_out->remove_workspaces(options.home.workspaces() / result.root_id);
+    fan_out->remove_workspaces(options.home.workspaces() / result.root_id,
+                               options.max_concurrent_repos);
   }
 
   if (o.json) {

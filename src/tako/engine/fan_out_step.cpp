@@ -650,13 +650,22 @@ BackgroundReport FanOutStep::wait_background() {
   return report;
 }
 
-void FanOutStep::remove_workspaces(const fs::path& tree_dir) {
+void FanOutStep::remove_workspaces(const fs::path& tree_dir, int parallel) {
   std::vector<fs::path> made;
   {
     std::lock_guard lock(mu_);
     made.swap(made_);
   }
-  for (const auto& dir : made) workspaces_.remove(dir);
+  // Each removal may start a git process (worktree prune): several at once.
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < made.size(); i = next++) workspaces_.remove(made[i]);
+  };
+  std::vector<std::thread> workers;
+  const size_t n = std::min(made.size(), static_cast<size_t>(std::max(1, parallel)));
+  for (size_t i = 1; i < n; ++i) workers.emplace_back(work);
+  work();
+  for (auto& t : workers) t.join();
   std::error_code ec;
   fs::remove_all(tree_dir, ec);
 }

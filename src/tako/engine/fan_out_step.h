@@ -44,8 +44,9 @@ class FanOutStep : public BuiltinStep {
   // Blocks until every child started by a `wait_for_children: false` fan-out has ended.
   BackgroundReport wait_background();
 
-  // Removes every child workspace made in this tree (and the tree's workspace directory).
-  void remove_workspaces(const std::filesystem::path& tree_dir);
+  // Removes every child workspace made in this tree (and the tree's workspace directory),
+  // `parallel` at a time.
+  void remove_workspaces(const std::filesystem::path& tree_dir, int parallel);
 
  private:
   const repo::Universe& universe_;
