@@ -906,26 +906,14 @@ Value part_value(const Node& n, std::uint64_t part) {
   return Value::integer(static_cast<std::int64_t>(part));
 }
 
-Value fn_semver_major(EvalCtx&, const Node& n, Args a, size_t argc) {
+// semver.major/minor/patch: one function, the component chosen by `Part`.
+template <std::uint64_t semver::Version::*Part>
+Value fn_semver_part(EvalCtx&, const Node& n, Args a, size_t argc) {
   if (argc != 1) OVERLOAD_FAIL();
   semver::Version v;
   Value err = parse_version(n, a[0], &v);
   if (err.is_error()) return err;
-  return part_value(n, v.major);
-}
-Value fn_semver_minor(EvalCtx&, const Node& n, Args a, size_t argc) {
-  if (argc != 1) OVERLOAD_FAIL();
-  semver::Version v;
-  Value err = parse_version(n, a[0], &v);
-  if (err.is_error()) return err;
-  return part_value(n, v.minor);
-}
-Value fn_semver_patch(EvalCtx&, const Node& n, Args a, size_t argc) {
-  if (argc != 1) OVERLOAD_FAIL();
-  semver::Version v;
-  Value err = parse_version(n, a[0], &v);
-  if (err.is_error()) return err;
-  return part_value(n, v.patch);
+  return part_value(n, v.*Part);
 }
 Value fn_semver_compare(EvalCtx&, const Node& n, Args a, size_t argc) {
   if (argc != 2) OVERLOAD_FAIL();
@@ -979,9 +967,9 @@ const FunctionDef kFunctions[] = {
     {"replace", nullptr, fn_replace},
     {"reverse", nullptr, fn_reverse},
     {"semver.compare", fn_semver_compare, nullptr},
-    {"semver.major", fn_semver_major, nullptr},
-    {"semver.minor", fn_semver_minor, nullptr},
-    {"semver.patch", fn_semver_patch, nullptr},
+    {"semver.major", fn_semver_part<&semver::Version::major>, nullptr},
+    {"semver.minor", fn_semver_part<&semver::Version::minor>, nullptr},
+    {"semver.patch", fn_semver_part<&semver::Version::patch>, nullptr},
     {"semver.satisfies", fn_semver_satisfies, nullptr},
     {"size", fn_size, fn_size},
     {"split", nullptr, fn_split},
