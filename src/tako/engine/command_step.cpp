@@ -1,0 +1,201 @@
+#include <fstream>
+
+#include "tako/engine/container.h"
+#include "tako/engine/printer.h"
+#include "tako/engine/run_execution.h"
+#include "tako/engine/step_io.h"
+#include "tako/store/run_store.h"
+#include "tako/sys/clock.h"
+#include "tako/sys/file_util.h"
+#include "tako/sys/process.h"
+
+namespace tako::engine {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+StepOutcome RunExecution::run_command(const config::Step& step, const std::string& record_id,
+                                      const fs::path& log_path, std::vector<ProducedEvent>& events,
+                                      std::string& tail) {
+  StepOutcome o;
+  auto fail = [&](std::string reason) {
+    o.success = false;
+    o.reason = std::move(reason);
+    return o;
+  };
+  std::string script;
+  try {
+    script = render(*step.run);
+  } catch (const std::exception& e) {
+    return fail(std::string("template error in run: ") + e.what());
+  }
+
+  // Environment: tako's own (secrets excepted), workflow env, step env, TAKO_*.
+  std::map<std::string, std::string> env;
+  for (const auto& kv : env_.environment) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = kv.substr(0, eq);
+    if (secret_names_.count(name) == 0) env[name] = kv.substr(eq + 1);
+  }
+  try {
+    for (const auto& [k, v] : workflow_->env) env[k] = render(v);
+  } catch (const std::exception& e) {
+    return fail(std::string("template error in workflow env: ") + e.what());
+  }
+  for (const auto& [k, v] : step.env) {
+    if (secret_names_.count(v) != 0) {
+      auto it = secret_values_.find(v);
+      if (it == secret_values_.end()) {
+        return fail("secret '" + v + "' (env " + k + ") is not set in tako's environment");
+      }
+      env[k] = it->second;
+      continue;
+    }
+    try {
+      env[k] = render(v);
+    } catch (const std::exception& e) {
+      return fail("template error in env " + k + ": " + e.what());
+    }
+  }
+  const fs::path output_file = logs_dir() / (safe_file_name(record_id) + ".output");
+  {
+    std::error_code ec;
+    fs::remove(output_file, ec);  // the step creates it when it writes an output
+  }
+  // The $TAKO_OUTPUT file may hold secrets written by the step: it never outlives the step.
+  struct RemoveOnExit {
+    fs::path path;
+    ~RemoveOnExit() {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+  } remove_output{output_file};
+
+  env["TAKO_RUN_ID"] = info_.id;
+  env["TAKO_ROOT_RUN_ID"] = info_.root_id;
+  env["TAKO_STEP_ID"] = step.id;
+  env["TAKO_REPO"] = info_.repository;
+  env["TAKO_WORKSPACE"] = info_.repo_dir.string();
+  env["TAKO_OUTPUT"] = output_file.string();
+  env["TAKO_DEPTH"] = std::to_string(info_.depth);
+  if (!req_.event.is_null()) {
+    env["TAKO_EVENT_TYPE"] = req_.event.value("type", "");
+    env["TAKO_EVENT_ID"] = req_.event.value("id", "");
+    env["TAKO_EVENT_SOURCE"] = req_.event.value("source", "");
+    env["TAKO_EVENT_ARTIFACT"] = req_.event.value("artifact", "");
+    env["TAKO_EVENT_SCHEMA_VERSION"] = req_.event.value("schema_version", "");
+    env["TAKO_EVENT_PAYLOAD"] = req_.event.value("payload", json::object()).dump();
+  }
+
+  // A step with an image runs in a container (SPEC §9), never silently on the host.
+  const std::string& image = step.image.empty() ? workflow_->image : step.image;
+  std::vector<std::string> container;
+  fs::path container_output_dir;
+  if (!image.empty()) {
+    std::string looked_for;
+    auto runtime = find_container_runtime(env, &looked_for);
+    if (!runtime) {
+      return fail("step '" + step.id + "' needs image '" + image +
+                  "' but no container runtime was found (looked for: " + looked_for + ")");
+    }
+    container_output_dir = logs_dir() / (safe_file_name(record_id) + ".container-output");
+    std::error_code ec;
+    fs::create_directories(container_output_dir, ec);
+    fs::permissions(container_output_dir, fs::perms::all, ec);  // the container runs as 1001
+    env["TAKO_WORKSPACE"] = "/workspace";
+    env["TAKO_OUTPUT"] = "/tako-output/output";
+    ContainerRequest creq;
+    creq.runtime = *runtime;
+    creq.image = image;
+    creq.workspace = info_.repo_dir;
+    creq.output_dir = container_output_dir;
+    creq.network = step.network;
+    creq.capabilities = step.capabilities;
+    creq.volumes = step.volumes;
+    creq.resources = workflow_->resources;
+    for (const auto& [k, v] : workflow_->env) creq.env_names.push_back(k);
+    for (const auto& [k, v] : step.env) creq.env_names.push_back(k);
+    for (const auto& [k, v] : env) {
+      if (k.rfind("TAKO_", 0) == 0 && k != "TAKO_HOME" && k != "TAKO_CONTAINER_RUNTIME" &&
+          k != "TAKO_GIT_URL") {
+        creq.env_names.push_back(k);
+      }
+    }
+    creq.shell_argv = shell_argv(script);
+    try {
+      container = container_argv(creq);
+    } catch (const std::exception& e) {
+      return fail(std::string("step '") + step.id + "': " + e.what());
+    }
+  }
+  struct RemoveDirOnExit {
+    fs::path path;
+    ~RemoveDirOnExit() {
+      std::error_code ec;
+      if (!path.empty()) fs::remove_all(path, ec);
+    }
+  } remove_container_output{container_output_dir};
+  const fs::path output_read_path =
+      container_output_dir.empty() ? output_file : container_output_dir / "output";
+
+  if (env_.options.debug)
+    printer_.line(req_.output_prefix + "[debug] " + step.id + ": " + masker_.mask(script));
+
+  sys::ProcessSpec spec;
+  spec.argv = container.empty() ? shell_argv(script) : container;
+  spec.cwd = info_.repo_dir;
+  spec.env.reserve(env.size());
+  for (const auto& [k, v] : env) spec.env.push_back(k + "=" + v);
+  spec.timeout = step.timeout;
+  spec.kill_grace = std::chrono::seconds(10);
+
+  bool want_out = false, want_err = false;
+  if (step.produces) {
+    for (const auto& d : step.produces->outputs) {
+      want_out = want_out || d.kind == config::OutputSourceKind::kStdout;
+      want_err = want_err || d.kind == config::OutputSourceKind::kStderr;
+    }
+  }
+  std::string out_capture, err_capture;
+  // The log is opened when the step first prints; the tail of the output is kept for the store.
+  std::ofstream log;
+  auto sink = [&](std::string_view text) {
+    if (!log.is_open()) log.open(log_path, std::ios::binary | std::ios::trunc);
+    log.write(text.data(), static_cast<std::streamsize>(text.size()));
+    log.flush();
+    tail.append(text);
+    if (tail.size() > 2 * store::kStoredOutputCap)
+      tail.erase(0, tail.size() - store::kStoredOutputCap);
+  };
+  sys::ProcessResult pr;
+  {
+    Printer::StepStream stream(printer_, req_.output_prefix, masker_, sink);
+    spec.on_stdout = [&](std::string_view chunk) {
+      stream.out(chunk);
+      if (want_out && out_capture.size() < kOutputCaptureCap) out_capture.append(chunk);
+    };
+    spec.on_stderr = [&](std::string_view chunk) {
+      stream.err(chunk);
+      if (want_err && err_capture.size() < kOutputCaptureCap) err_capture.append(chunk);
+    };
+    pr = sys::run_process(spec, &token_);
+  }
+  if (log.is_open()) log.close();
+  if (tail.size() > store::kStoredOutputCap) tail.erase(0, tail.size() - store::kStoredOutputCap);
+  if (!pr.spawn_error.empty())
+    o.exit_code = std::nullopt;
+  else
+    o.exit_code = pr.exit_code;
+  if (pr.cancelled) {
+    o.cancelled = true;
+    return fail("cancelled");
+  }
+  if (pr.timed_out) return fail("timed out after " + sys::format_duration(*step.timeout));
+  if (!pr.ok()) return fail(pr.describe());
+
+  collect_outputs(step, out_capture, err_capture, output_read_path, o, events);
+  return o;
+}
+
+}  // namespace tako::engine

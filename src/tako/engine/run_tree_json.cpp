@@ -1,0 +1,62 @@
+#include "tako/engine/executor.h"
+#include "tako/store/run_store.h"
+#include "tako/sys/clock.h"
+
+namespace tako::engine {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json run_json(store::RunStore& store, const store::RunRecord& run, int depth_left) {
+  json steps = json::array();
+  for (const auto& s : store.steps(run.id)) {
+    json step = {{"id", s.step_id},        {"status", s.status},
+                 {"outputs", s.outputs},   {"started_at", s.started_at},
+                 {"ended_at", s.ended_at}, {"duration_ms", s.duration_ms}};
+    step["exit_code"] = s.exit_code ? json(*s.exit_code) : json();
+    if (!s.error.empty()) step["error"] = s.error;
+    if (!s.details.empty()) step["details"] = s.details;
+    steps.push_back(step);
+  }
+  json j = {{"run_id", run.id},
+            {"root_id", run.root_id},
+            {"parent_run", run.parent_run.empty() ? json() : json(run.parent_run)},
+            {"parent_step", run.parent_step.empty() ? json() : json(run.parent_step)},
+            {"repository", run.repository},
+            {"repo_dir", run.repo_dir},
+            {"workflow", run.workflow},
+            {"status", run.status},
+            {"success", run.status == store::status::kCompleted},
+            {"depth", run.depth},
+            {"inputs", run.inputs},
+            {"started_at", run.started_at},
+            {"ended_at", run.ended_at},
+            {"steps", steps}};
+  sys::WallTime a, b;
+  if (sys::parse_iso8601(run.started_at, a) && sys::parse_iso8601(run.ended_at, b)) {
+    j["duration_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
+  }
+  if (!run.event.is_null()) j["event"] = run.event;
+  if (!run.error.empty()) j["error"] = run.error;
+  if (!run.failed_step.empty()) j["failed_step"] = run.failed_step;
+  json children = json::array();
+  if (depth_left > 0) {
+    for (const auto& c : store.child_runs(run.id))
+      children.push_back(run_json(store, c, depth_left - 1));
+  }
+  j["children"] = children;
+  return j;
+}
+
+}  // namespace
+
+json run_tree_json(store::RunStore& store, const std::string& run_id) {
+  auto run = store.get_run(run_id);
+  if (!run) throw std::runtime_error("run '" + run_id + "' not found");
+  return run_json(store, *run, 64);
+}
+
+}  // namespace tako::engine
+

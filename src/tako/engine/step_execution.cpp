@@ -1,0 +1,257 @@
+#include "tako/cel/cel.h"
+#include "tako/engine/printer.h"
+#include "tako/engine/run_execution.h"
+#include "tako/engine/step_io.h"
+#include "tako/store/run_store.h"
+#include "tako/sys/clock.h"
+
+namespace tako::engine {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kCheck = "\u2713";  // ✓
+constexpr const char* kCross = "\u2717";  // ✗
+
+}  // namespace
+
+std::string RunExecution::render(const std::string& text) const {
+  if (text.find("{{") == std::string::npos) return text;
+  return templates().get(text)->render(data_);
+}
+
+json RunExecution::render_with_data(const json& value, const json& data) const {
+  return render_json(value, [&](const std::string& text) -> json {
+    if (text.find("{{") == std::string::npos) return text;
+    return templates().get(text)->render(data);
+  });
+}
+
+std::optional<bool> RunExecution::evaluate_condition(const std::string& expr,
+                                                     std::string& error) const {
+  try {
+    auto program = cel::Program::compile(expr);
+    cel::Activation vars;
+    for (const char* name : {"inputs", "steps", "env", "event", "run"}) vars.set(name, data_[name]);
+    cel::Value v = program->evaluate(vars);
+    if (!v.is_bool()) {
+      error = "condition '" + expr + "' is not a boolean";
+      return std::nullopt;
+    }
+    return v.as_bool();
+  } catch (const std::exception& e) {
+    error = "condition '" + expr + "': " + e.what();
+    return std::nullopt;
+  }
+}
+
+void RunExecution::print_step_line(const StepResult& sr) {
+  std::string line = req_.output_prefix;
+  if (sr.status == store::status::kCompleted) {
+    line += printer_.paint("32", kCheck);
+    line += " ";
+    if (!sr.headline.empty()) {
+      line += sr.headline;
+    } else if (sr.restored) {
+      line += sr.id + " (done in an earlier attempt)";
+    } else {
+      line += sr.id + " (" + sys::format_duration(sr.duration) + ")";
+    }
+  } else if (sr.status == store::status::kSkipped) {
+    line += printer_.paint("2", "-");
+    line += " " + sr.id + " (skipped)";
+  } else {
+    line += printer_.paint("31", kCross);
+    line += " ";
+    if (!sr.headline.empty()) {
+      line += sr.headline;
+    } else {
+      line += sr.id + " (" + sr.reason + ", " + sys::format_duration(sr.duration) + ")";
+    }
+  }
+  printer_.line(line);
+  for (const auto& extra : sr.summary_lines) printer_.line(req_.output_prefix + "  " + extra);
+}
+
+void RunExecution::record_skipped(const config::Step& step, const std::string& record_id, int seq,
+                                  const std::string& why) {
+  data_["steps"][step.id] = {{"outputs", json::object()}, {"status", store::status::kSkipped}};
+  if (!recording()) return;
+  store::StepRecord rec;
+  rec.run_id = info_.id;
+  rec.step_id = record_id;
+  rec.seq = seq;
+  rec.status = store::status::kSkipped;
+  rec.error = why;
+  rec.started_at = rec.ended_at = iso_now();
+  env_.store->upsert_step(rec);
+}
+
+void RunExecution::restore_step(const config::Step& step, const store::StepRecord& rec,
+                                RunResult& result) {
+  StepResult sr;
+  sr.id = step.id;
+  sr.status = store::status::kCompleted;
+  sr.exit_code = rec.exit_code;
+  sr.outputs = rec.outputs;
+  sr.duration = std::chrono::milliseconds(rec.duration_ms);
+  sr.restored = true;
+  data_["steps"][step.id] = {{"outputs", rec.outputs}, {"status", store::status::kCompleted}};
+  if (rec.details.contains("produced_events")) {
+    for (const auto& e : rec.details["produced_events"])
+      produced_.push_back(ProducedEvent::from_json(e));
+  }
+  print_step_line(sr);
+  result.steps.push_back(std::move(sr));
+}
+
+void RunExecution::dry_run_step(const config::Step& step) {
+  const std::string head = req_.output_prefix + "[dry-run] " + step.id + ": ";
+  data_["steps"][step.id] = {{"outputs", json::object()}, {"status", "not-run"}};
+  if (step.if_expr) {
+    std::string error;
+    auto ok = evaluate_condition(*step.if_expr, error);
+    if (!ok) {
+      printer_.line(head + "condition cannot be evaluated before the run: " + masker_.mask(error));
+    } else if (!*ok) {
+      printer_.line(head + "skipped (condition is false: " + *step.if_expr + ")");
+      return;
+    }
+  }
+  if (step.run) {
+    try {
+      printer_.line(head + masker_.mask(render(*step.run)));
+    } catch (const std::exception& e) {
+      printer_.line(head +
+                    "cannot be resolved before earlier steps run: " + masker_.mask(e.what()));
+    }
+  } else if (step.uses) {
+    BuiltinStep* builtin = env_.builtins != nullptr ? env_.builtins->find(*step.uses) : nullptr;
+    if (builtin == nullptr) {
+      printer_.line(head + "uses " + *step.uses + " (not implemented in this version of tako)");
+      return;
+    }
+    try {
+      json with = render_with_data(step.with, data_);
+      StepContextImpl ctx(*this, step, std::move(with), fs::path(), nullptr);
+      printer_.line(head + masker_.mask(builtin->describe(ctx)));
+    } catch (const std::exception& e) {
+      printer_.line(head + "uses " + *step.uses +
+                    ", cannot be resolved before earlier steps run: " + masker_.mask(e.what()));
+    }
+  }
+}
+
+StepOutcome RunExecution::run_builtin(const config::Step& step, const std::string& record_id,
+                                      const fs::path& log_path, SlotLease& lease) {
+  (void)record_id;
+  StepOutcome o;
+  BuiltinStep* builtin = env_.builtins != nullptr ? env_.builtins->find(*step.uses) : nullptr;
+  if (builtin == nullptr) {
+    o.success = false;
+    o.reason = "built-in step '" + *step.uses + "' is not implemented in this version of tako";
+    return o;
+  }
+  json with;
+  try {
+    with = render_with_data(step.with, data_);
+  } catch (const std::exception& e) {
+    o.success = false;
+    o.reason = std::string("template error in with: ") + e.what();
+    return o;
+  }
+  StepContextImpl ctx(*this, step, std::move(with), log_path, &lease);
+  try {
+    o = builtin->run(ctx);
+  } catch (const std::exception& e) {
+    o = StepOutcome{};
+    o.success = false;
+    o.reason = e.what();
+  }
+  if (!o.success && token_.cancelled()) o.cancelled = true;
+  return o;
+}
+
+StepResult RunExecution::run_step(const config::Step& step, const std::string& record_id, int seq) {
+  StepResult sr;
+  sr.id = step.id;
+  const auto start = Clock::now();
+  store::StepRecord rec;
+  rec.run_id = info_.id;
+  rec.step_id = record_id;
+  rec.seq = seq;
+  rec.started_at = iso_now();
+
+  if (step.if_expr) {
+    std::string error;
+    auto ok = evaluate_condition(*step.if_expr, error);
+    if (!ok) {
+      sr.status = store::status::kFailed;
+      sr.reason = masker_.mask(error);
+    } else if (!*ok) {
+      sr.status = store::status::kSkipped;
+      record_skipped(step, record_id, seq, "condition is false");
+      print_step_line(sr);
+      return sr;
+    }
+  }
+
+  StepOutcome outcome;
+  std::vector<ProducedEvent> events;
+  if (sr.status.empty()) {
+    if (recording()) env_.store->upsert_step(rec);  // status running
+    const fs::path log_path = logs_dir() / (safe_file_name(record_id) + ".log");
+    SlotLease lease(env_.slots);
+    if (!lease.acquire(&token_)) {
+      outcome.success = false;
+      outcome.cancelled = true;
+      outcome.reason = "cancelled";
+    } else if (step.run) {
+      outcome = run_command(step, record_id, log_path, events, rec.output);
+    } else {
+      outcome = run_builtin(step, record_id, log_path, lease);
+    }
+    lease.release();
+    sr.status = outcome.success
+                    ? store::status::kCompleted
+                    : (outcome.cancelled ? store::status::kCancelled : store::status::kFailed);
+    sr.reason = masker_.mask(outcome.reason);
+    sr.exit_code = outcome.exit_code;
+    sr.outputs = mask_json(outcome.outputs, masker_);
+    sr.headline = masker_.mask(outcome.headline);
+    for (const auto& l : outcome.summary_lines) sr.summary_lines.push_back(masker_.mask(l));
+    if (!step.run) rec.output = read_tail(log_path, store::kStoredOutputCap);
+  }
+  sr.duration = since(start);
+
+  if (sr.status == store::status::kCompleted) {
+    for (auto& e : events) produced_.push_back(e);
+  }
+  data_["steps"][step.id] = {{"outputs", sr.outputs}, {"status", sr.status}};
+  if (sr.exit_code) data_["steps"][step.id]["exit_code"] = *sr.exit_code;
+
+  if (recording()) {
+    rec.status = sr.status;
+    rec.exit_code = sr.exit_code;
+    rec.outputs = sr.outputs;
+    rec.error = sr.reason;
+    rec.ended_at = iso_now();
+    rec.duration_ms = sr.duration.count();
+    rec.details = mask_json(outcome.details, masker_);
+    if (!rec.details.is_object()) rec.details = json{{"value", rec.details}};
+    if (!events.empty() && sr.status == store::status::kCompleted) {
+      json evs = json::array();
+      for (const auto& e : events) evs.push_back(mask_json(e.to_json(), masker_));
+      rec.details["produced_events"] = evs;
+    }
+    if (!sr.headline.empty()) rec.details["headline"] = sr.headline;
+    if (!sr.summary_lines.empty()) rec.details["summary_lines"] = sr.summary_lines;
+    env_.store->upsert_step(rec);
+  }
+  print_step_line(sr);
+  return sr;
+}
+
+}  // namespace tako::engine
