@@ -1,5 +1,7 @@
 #include "tako/config/builtin_steps.h"
 
+#include "tako/config/durations.h"
+
 namespace tako::config {
 
 namespace {
@@ -21,6 +23,9 @@ constexpr BuiltinParam kFanOutParams[] = {
      "At most this many children of this step run at once."},
     {"fail_fast", ParamType::kBoolean, false, "false",
      "Cancel the remaining children at the first failure."},
+    {"secrets", ParamType::kStringList, false, "none",
+     "Names of secrets (listed by this workflow) passed down to the child runs; a child's "
+     "workflow must list a secret too before its steps can use it."},
 };
 
 constexpr BuiltinOutput kFanOutOutputs[] = {
@@ -115,8 +120,46 @@ std::string_view param_type_name(ParamType type) {
       return "duration";
     case ParamType::kObject:
       return "object";
+    case ParamType::kStringList:
+      return "list of strings";
   }
   return "string";
+}
+
+std::string param_value_error(const BuiltinParam& param, const nlohmann::json& value,
+                              const std::string& found) {
+  switch (param.type) {
+    case ParamType::kString:
+      if (value.is_object() || value.is_array() || value.is_null())
+        return "expected a string, found " + found;
+      break;
+    case ParamType::kBoolean:
+      if (!value.is_boolean()) return "expected a boolean (true or false), found " + found;
+      break;
+    case ParamType::kInteger:
+      if (!value.is_number_integer() || value.get<std::int64_t>() < 1)
+        return "expected a positive integer, found " + found;
+      break;
+    case ParamType::kDuration:
+      if (value.is_object() || value.is_array() || value.is_null())
+        return "expected a duration, found " + found;
+      try {
+        parse_duration(value.is_string() ? value.get<std::string>() : value.dump());
+      } catch (const std::invalid_argument& e) {
+        return e.what();
+      }
+      break;
+    case ParamType::kObject:
+      if (!value.is_object() && !value.is_null()) return "expected a mapping, found " + found;
+      break;
+    case ParamType::kStringList:
+      if (!value.is_array()) return "expected a list of names, found " + found;
+      for (const auto& item : value) {
+        if (!item.is_string()) return "expected a list of names, found an item " + item.dump();
+      }
+      break;
+  }
+  return "";
 }
 
 const BuiltinParam* BuiltinStep::find_param(std::string_view param_name) const {

@@ -4,6 +4,7 @@
 // the one description used by the loader (to check `uses`/`with`), by `tako steps list` and by
 // the JSON Schema.
 
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,7 +13,7 @@ namespace tako::config {
 
 // What a `with:` parameter holds. String values may be templates; a template string is
 // accepted for every type (it is checked when rendered).
-enum class ParamType { kString, kBoolean, kInteger, kDuration, kObject };
+enum class ParamType { kString, kBoolean, kInteger, kDuration, kObject, kStringList };
 
 std::string_view param_type_name(ParamType type);  // "string", "boolean", ...
 
@@ -39,6 +40,12 @@ struct BuiltinStep {
   std::string uses() const { return std::string(name) + "@" + std::string(version); }
   const BuiltinParam* find_param(std::string_view param_name) const;
 };
+
+// Why `value` (a `with:` value as JSON, not a template) does not fit `param`: "expected a
+// boolean (true or false), found " + `found`; empty when it fits. `found` describes the value
+// as the loader saw it ("a list", "number 3").
+std::string param_value_error(const BuiltinParam& param, const nlohmann::json& value,
+                              const std::string& found);
 
 // Every built-in step, in a stable order (fan-out first).
 std::span<const BuiltinStep> builtin_steps();

@@ -989,41 +989,9 @@ void Loader::check_uses(const YAML::Node& step_node, Step& step, const std::stri
         fail(it->first, p_path, message + "; parameters: " + join(param_names));
       }
       const nlohmann::json value = to_json(it->second);
-      const std::string expected = "expected " + std::string(param_type_name(param->type));
       if (is_template(value)) continue;  // checked when rendered
-      switch (param->type) {
-        case ParamType::kString:
-          if (!it->second.IsScalar()) {
-            fail(it->second, p_path, "expected a string, found " + describe(it->second));
-          }
-          break;
-        case ParamType::kBoolean:
-          if (!value.is_boolean()) {
-            fail(it->second, p_path,
-                 "expected a boolean (true or false), found " + describe(it->second));
-          }
-          break;
-        case ParamType::kInteger:
-          if (!value.is_number_integer() || value.get<std::int64_t>() < 1) {
-            fail(it->second, p_path, "expected a positive integer, found " + describe(it->second));
-          }
-          break;
-        case ParamType::kDuration:
-          if (!it->second.IsScalar()) {
-            fail(it->second, p_path, "expected a duration, found " + describe(it->second));
-          }
-          try {
-            parse_duration(it->second.Scalar());
-          } catch (const std::invalid_argument& e) {
-            fail(it->second, p_path, e.what());
-          }
-          break;
-        case ParamType::kObject:
-          if (!value.is_object() && !value.is_null()) {
-            fail(it->second, p_path, "expected a mapping, found " + describe(it->second));
-          }
-          break;
-      }
+      const std::string error = param_value_error(*param, value, describe(it->second));
+      if (!error.empty()) fail(it->second, p_path, error);
     }
     step.with = to_json(with);
     note_leaves(with, with_path);

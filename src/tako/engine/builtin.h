@@ -47,6 +47,7 @@ class Executor;
 class Printer;
 class SecretMasker;
 class SlotLease;
+class TreeSecrets;
 struct RunOptions;
 
 // What a step produced. Built-in steps fill it; the executor fills it for `run:` steps.
@@ -93,6 +94,9 @@ struct RunInfo {
   std::string event_id;
   std::vector<std::string>
       ancestry;  // "identity:event_type" of each ancestor, root first (cycle checks)
+  // Secrets the run's parent passed down (a child run); nullopt for a run the user started,
+  // which may use every secret its workflow lists (SPEC §6).
+  std::optional<std::vector<std::string>> granted_secrets;
 };
 
 // Everything a built-in step can use. Valid only during BuiltinStep::run().
@@ -114,6 +118,8 @@ class StepContext {
   virtual const sys::CancelToken& cancel() const = 0;
   virtual Printer& printer() = 0;
   virtual const SecretMasker& masker() const = 0;
+  // The secrets of the tree: names, values, and whether a text contains one.
+  virtual const TreeSecrets& secrets() const = 0;
   virtual tmpl::TemplateCache& templates() = 0;
   virtual const RunOptions& options() const = 0;
   // Starts child runs: executor().run(request, &token), from any thread.

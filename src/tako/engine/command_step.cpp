@@ -36,7 +36,7 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
     const size_t eq = kv.find('=');
     if (eq == std::string::npos) continue;
     std::string name = kv.substr(0, eq);
-    if (secret_names_.count(name) == 0) env[name] = kv.substr(eq + 1);
+    if (!ex_.secrets().is_secret_name(name)) env[name] = kv.substr(eq + 1);
   }
   try {
     for (const auto& [k, v] : workflow_->env) env[k] = render(v);
@@ -44,12 +44,11 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
     return fail(std::string("template error in workflow env: ") + e.what());
   }
   for (const auto& [k, v] : step.env) {
-    if (secret_names_.count(v) != 0) {
-      auto it = secret_values_.find(v);
-      if (it == secret_values_.end()) {
-        return fail("secret '" + v + "' (env " + k + ") is not set in tako's environment");
-      }
-      env[k] = it->second;
+    if (listed_secrets_.count(v) != 0) {
+      std::string why;
+      auto value = secret_for_step(v, k, why);
+      if (!value) return fail(why);
+      env[k] = *value;
       continue;
     }
     try {
@@ -140,7 +139,7 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
       container_output_dir.empty() ? output_file : container_output_dir / "output";
 
   if (env_.options.debug)
-    printer_.line(req_.output_prefix + "[debug] " + step.id + ": " + masker_.mask(script));
+    printer_.line(req_.output_prefix + "[debug] " + step.id + ": " + masker_->mask(script));
 
   sys::ProcessSpec spec;
   spec.argv = container.empty() ? shell_argv(script) : container;
@@ -170,7 +169,7 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
   };
   sys::ProcessResult pr;
   {
-    Printer::StepStream stream(printer_, req_.output_prefix, masker_, sink);
+    Printer::StepStream stream(printer_, req_.output_prefix, *masker_, sink);
     spec.on_stdout = [&](std::string_view chunk) {
       stream.out(chunk);
       if (want_out && out_capture.size() < kOutputCaptureCap) out_capture.append(chunk);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace tako::engine {
 
@@ -13,6 +14,9 @@ struct Event {
   std::string artifact;  // artifact name within the source
   nlohmann::json payload = nlohmann::json::object();
   std::string id;
+  // Payload fields left out because they contained a secret value (SPEC §6); not part of the
+  // event's JSON, only said to the children so that a use of one explains itself.
+  std::vector<std::string> withheld;
 
   // {type, schema_version, source, artifact, payload, id}: the `.event` of templates and CEL.
   nlohmann::json to_json() const;

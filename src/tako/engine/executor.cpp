@@ -1,6 +1,7 @@
 #include "tako/engine/executor.h"
 
 #include "tako/engine/run_execution.h"
+#include "tako/engine/tree_secrets.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/file_util.h"
 #include "tako/sys/process.h"
@@ -25,6 +26,7 @@ Executor::Executor(ExecutorEnv env) : env_(std::move(env)) {
     env_.templates = own_templates_.get();
   }
   if (env_.environment.empty()) env_.environment = sys::current_environment();
+  secrets_ = std::make_unique<TreeSecrets>(env_.environment);
 }
 
 Executor::~Executor() = default;
@@ -53,6 +55,12 @@ RunRequest Executor::resume_request(const std::string& run_id) {
   req.parent_step = run->parent_step;
   req.root_id = run->root_id;
   req.depth = run->depth;
+  if (run->options.contains("granted_secrets")) {
+    req.granted_secrets = run->options["granted_secrets"].get<std::vector<std::string>>();
+  }
+  if (run->options.contains("withheld_payload")) {
+    req.withheld_payload = run->options["withheld_payload"].get<std::vector<std::string>>();
+  }
   if (run->options.contains("ancestry")) {
     for (const auto& a : run->options["ancestry"]) req.ancestry.push_back(a.get<std::string>());
   }

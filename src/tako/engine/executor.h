@@ -37,6 +37,7 @@ namespace tako::engine {
 
 class Printer;
 class SlotLimiter;
+class TreeSecrets;
 
 // Tree-wide options, from the command line (or restored from the store on --resume).
 struct RunOptions {
@@ -81,6 +82,11 @@ struct RunRequest {
   bool print_header = true;   // "Executing workflow …", "Run ID: …", "Inputs:"
   bool print_result = true;   // "Success: …" and the Error: line
   std::string output_prefix;  // "[acme/app] " for child runs' live output and step lines
+  // Secrets the parent's fan-out passed down (`with.secrets`); nullopt for a run the user
+  // started. A step may use a secret only when its workflow lists it and, here, it is granted.
+  std::optional<std::vector<std::string>> granted_secrets;
+  // Payload fields the emitter withheld for containing a secret (to explain a missing key).
+  std::vector<std::string> withheld_payload;
 };
 
 // How a step ended, for summaries and --json.
@@ -145,9 +151,12 @@ class Executor {
   store::RunStore* store() const { return env_.store; }
   Printer& printer() const { return *env_.printer; }
   const std::vector<std::string>& environment() const { return env_.environment; }
+  // The secrets of the tree this Executor runs (SPEC §6).
+  TreeSecrets& secrets() const { return *secrets_; }
 
  private:
   ExecutorEnv env_;
+  std::unique_ptr<TreeSecrets> secrets_;
   std::unique_ptr<tmpl::TemplateCache> own_templates_;
 };
 

@@ -13,6 +13,7 @@
 #include "tako/engine/printer.h"
 #include "tako/engine/subscription_index.h"
 #include "tako/engine/subscription_matcher.h"
+#include "tako/engine/tree_secrets.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
 #include "tako/tmpl/template.h"
@@ -106,6 +107,33 @@ std::string child_line(const Child& c) {
   return "✗ " + who + ": " + c.reason + " (" + took + ")";
 }
 
+// `with.secrets`: the names passed down to the children. Each must be listed by this run's
+// workflow and, in a child run, granted to it by its own parent (SPEC §6).
+std::vector<std::string> secrets_to_pass(const StepContext& ctx) {
+  std::vector<std::string> names;
+  auto it = ctx.with().find("secrets");
+  if (it == ctx.with().end() || it->is_null()) return names;
+  if (!it->is_array()) throw std::runtime_error("with.secrets: expected a list of secret names");
+  const auto& listed = ctx.workflow().secrets;
+  const auto& granted = ctx.run().granted_secrets;
+  for (const auto& item : *it) {
+    if (!item.is_string())
+      throw std::runtime_error("with.secrets: expected names, found " + item.dump());
+    const std::string name = item.get<std::string>();
+    if (std::find(listed.begin(), listed.end(), name) == listed.end()) {
+      throw std::runtime_error("with.secrets: '" + name + "' is not listed in workflow '" +
+                               ctx.workflow().name + "' secrets, so it cannot be passed down");
+    }
+    if (granted && std::find(granted->begin(), granted->end(), name) == granted->end()) {
+      throw std::runtime_error("with.secrets: '" + name + "' was not granted to " +
+                               ctx.run().repository +
+                               " by its parent, so it cannot be passed down");
+    }
+    names.push_back(name);
+  }
+  return names;
+}
+
 }  // namespace
 
 Event build_event(const StepContext& ctx) {
@@ -134,6 +162,7 @@ Event build_event(const StepContext& ctx) {
       throw std::runtime_error("with.payload: expected a map, found " + it->dump());
     event.payload.update(*it);  // with.payload merged over the declared payload, key by key
   }
+  event.withheld = withhold_secret_fields(event.payload, ctx.secrets());
   const std::string canonical = event.payload.dump(-1, ' ', false, json::error_handler_t::replace);
   if (canonical.size() > kMaxPayloadBytes) {
     throw std::runtime_error("event payload is " + std::to_string(canonical.size()) +
@@ -150,8 +179,11 @@ Event build_event(const StepContext& ctx) {
 class FanOutBatch {
  public:
   FanOutBatch(FanOutStep& owner, StepContext& ctx, Event event, std::vector<Child> children,
-              int limit, bool fail_fast, const sys::CancelToken* parent_token)
+              int limit, bool fail_fast, const sys::CancelToken* parent_token,
+              std::vector<std::string> granted_secrets)
       : owner_(owner),
+        secrets_(ctx.secrets()),
+        granted_secrets_(std::move(granted_secrets)),
         executor_(ctx.executor()),
         store_(ctx.store()),
         printer_(ctx.printer()),
@@ -269,7 +301,19 @@ class FanOutBatch {
         inputs[name] = templates_.get(text)->render(data);
       } catch (const std::exception& e) {
         c.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-        return fail(c, delivery, "input '" + name + "': " + e.what());
+        std::string why = e.what();
+        for (const auto& field : event_.withheld) {
+          if (text.find(field) != std::string::npos)
+            why += "; event payload field '" + field +
+                   "' was withheld because it contained a secret value";
+        }
+        return fail(c, delivery, "input '" + name + "': " + why);
+      }
+      if (secrets_.contains_value(inputs[name])) {
+        // Structured data is withheld, never masked (SPEC §6).
+        c.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+        return fail(c, delivery,
+                    "input '" + name + "' withheld: its rendered value contains a secret value");
       }
     }
 
@@ -304,6 +348,8 @@ class FanOutBatch {
     request.print_header = false;
     request.print_result = false;
     request.output_prefix = "[" + c.repo.identity + "] ";
+    request.granted_secrets = granted_secrets_;
+    request.withheld_payload = event_.withheld;
 
     RunResult result = executor_.run(request, &group_);
     c.status = result.status;
@@ -321,6 +367,8 @@ class FanOutBatch {
   }
 
   FanOutStep& owner_;
+  const TreeSecrets& secrets_;
+  std::vector<std::string> granted_secrets_;  // with.secrets, passed down to every child
   Executor& executor_;
   store::RunStore& store_;
   Printer& printer_;
@@ -445,6 +493,7 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   int limit = ctx.options().max_concurrent_repos;
   std::optional<std::chrono::milliseconds> timeout;
   std::string timeout_text;
+  std::vector<std::string> granted;
   try {
     event = build_event(ctx);
     wait = with_bool(with, "wait_for_children", true);
@@ -452,8 +501,13 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     limit = with_int(with, "concurrency_limit", std::max(1, limit));
     timeout_text = with_string(with, "timeout");
     if (!timeout_text.empty()) timeout = config::parse_duration(timeout_text);
+    granted = secrets_to_pass(ctx);
   } catch (const std::exception& e) {
     return failed(e.what());
+  }
+  for (const auto& field : event.withheld) {
+    ctx.printer().error_line("Warning: event '" + event.type + "' payload field '" + field +
+                             "' withheld (not stored, not passed on): it contains a secret value");
   }
 
   store::RunStore& store = ctx.store();
@@ -559,7 +613,7 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   // A batch that is not waited for outlives this run and its token: it hangs off the tree's.
   if (!wait) parent_token = tree_cancel_;
   auto batch = std::make_unique<FanOutBatch>(*this, ctx, event, std::move(matched), limit,
-                                             fail_fast, parent_token);
+                                             fail_fast, parent_token, std::move(granted));
   batch->start();
 
   if (!wait) {

@@ -48,7 +48,7 @@ std::string read_tail(const fs::path& path, size_t cap) {
 
 void RunExecution::fail_setup(RunResult& result, const std::string& message) {
   result.status = store::status::kFailed;
-  result.error = masker_.mask(message);
+  result.error = masker_->mask(message);
   result.reason = result.error;
   // A child run that cannot even start is still recorded, so that its parent's tree shows it.
   if (recording() && req_.depth > 0 && !result.recorded) {
@@ -112,19 +112,23 @@ bool RunExecution::setup(RunResult& result) {
     return false;
   }
 
-  // Secrets: the names the workflow lists, with values from tako's environment.
-  for (const auto& name : workflow_->secrets) secret_names_.insert(name);
+  // Secrets (SPEC §6): every name any workflow of this file lists is a secret of the tree,
+  // kept out of every step's environment and of `env` in templates and CEL.
+  for (const auto& name : workflow_->secrets) listed_secrets_.insert(name);
+  info_.granted_secrets = req_.granted_secrets;
+  try {
+    for (const auto& w : file_->workflows) ex_.secrets().add_names(w.secrets);
+  } catch (const SecretError& e) {
+    fail_setup(result, info_.tako_yml.string() + ": " + e.what());
+    return false;
+  }
+  masker_ = ex_.secrets().masker();
   json env_json = json::object();
   for (const auto& kv : env_.environment) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos) continue;
     std::string name = kv.substr(0, eq);
-    if (secret_names_.count(name) != 0) {
-      secret_values_[name] = kv.substr(eq + 1);
-      masker_.add(kv.substr(eq + 1));
-      continue;
-    }
-    env_json[name] = kv.substr(eq + 1);
+    if (!ex_.secrets().is_secret_name(name)) env_json[name] = kv.substr(eq + 1);
   }
 
   try {
@@ -217,8 +221,9 @@ RunResult RunExecution::execute() {
       record_.repository = info_.repository;
       record_.repo_dir = info_.repo_dir.string();
       record_.workflow = info_.workflow;
-      record_.inputs = mask_json(inputs_, masker_);  // a secret is never stored
-      record_.event = mask_json(req_.event, masker_);
+      // Stored as given (SPEC §6): structured data is withheld upstream, never masked.
+      record_.inputs = inputs_;
+      record_.event = req_.event;
       record_.event_id = req_.event_id;
       record_.status = store::status::kRunning;
       record_.started_at = started_at_;
@@ -226,6 +231,9 @@ RunResult RunExecution::execute() {
       record_.options = env_.options.to_json();
       record_.options["tako_yml"] = info_.tako_yml.string();
       record_.options["ancestry"] = info_.ancestry;
+      if (req_.granted_secrets) record_.options["granted_secrets"] = *req_.granted_secrets;
+      if (!req_.withheld_payload.empty())
+        record_.options["withheld_payload"] = req_.withheld_payload;
       env_.store->insert_run(record_);
     }
     result.recorded = true;
@@ -244,7 +252,7 @@ RunResult RunExecution::execute() {
       printer_.line("Inputs:");
       for (const auto& decl : workflow_->inputs) {
         if (inputs_.contains(decl.name)) {
-          printer_.line("  " + decl.name + ": " + masker_.mask(input_display(inputs_[decl.name])));
+          printer_.line("  " + decl.name + ": " + masker_->mask(input_display(inputs_[decl.name])));
         }
       }
     }

@@ -22,6 +22,7 @@
 #include "tako/engine/executor.h"
 #include "tako/engine/secrets.h"
 #include "tako/engine/slots.h"
+#include "tako/engine/tree_secrets.h"
 #include "tako/repo/file_lock.h"
 #include "tako/store/records.h"
 #include "tako/sys/cancel.h"
@@ -66,7 +67,16 @@ class RunExecution {
   void collect_outputs(const config::Step& step, const std::string& out_capture,
                        const std::string& err_capture,
                        const std::filesystem::path& output_read_path, StepOutcome& o,
-                       std::vector<ProducedEvent>& events) const;
+                       std::vector<ProducedEvent>& events);
+  // Takes every top-level entry of `outputs` that contains a secret value out of it, with a
+  // warning, and remembers it in withheld_ so that a later use says why it is missing.
+  void withhold_outputs(const std::string& step_id, nlohmann::json& outputs);
+  // `error` of rendering or evaluating `text`, saying why a value it uses is missing when the
+  // value was withheld for containing a secret; empty when nothing withheld is involved.
+  std::string explain_withheld(const std::string& text) const;
+  // The value of secret `name` for step env `env_name`, or why this run may not have it.
+  std::optional<std::string> secret_for_step(const std::string& name, const std::string& env_name,
+                                             std::string& why) const;
   void dry_run_step(const config::Step& step);
   std::string render(const std::string& text) const;
   nlohmann::json render_with_data(const nlohmann::json& value, const nlohmann::json& data) const;
@@ -90,9 +100,11 @@ class RunExecution {
   RunInfo info_;
   nlohmann::json inputs_ = nlohmann::json::object();
   nlohmann::json data_;
-  SecretMasker masker_;
-  std::map<std::string, std::string> secret_values_;
-  std::set<std::string> secret_names_;
+  // Every secret value of the tree known when the current step started (TreeSecrets).
+  std::shared_ptr<const SecretMasker> masker_ = std::make_shared<const SecretMasker>();
+  std::set<std::string> listed_secrets_;  // the names this run's workflow lists
+  // Outputs not stored because they contained a secret value: step id → output names.
+  std::map<std::string, std::set<std::string>> withheld_;
   std::vector<ProducedEvent> produced_;
   store::RunRecord record_;
   std::map<std::string, store::StepRecord> previous_;  // completed steps of an earlier attempt
@@ -124,7 +136,8 @@ class StepContextImpl : public StepContext {
   }
   const sys::CancelToken& cancel() const override { return run_.token_; }
   Printer& printer() override { return run_.printer_; }
-  const SecretMasker& masker() const override { return run_.masker_; }
+  const SecretMasker& masker() const override { return *run_.masker_; }
+  const TreeSecrets& secrets() const override { return run_.ex_.secrets(); }
   tmpl::TemplateCache& templates() override { return run_.templates(); }
   const RunOptions& options() const override { return run_.env_.options; }
   Executor& executor() override { return run_.ex_; }

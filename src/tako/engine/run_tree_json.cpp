@@ -59,4 +59,3 @@ json run_tree_json(store::RunStore& store, const std::string& run_id) {
 }
 
 }  // namespace tako::engine
-

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "tako/cel/cel.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/run_execution.h"
@@ -19,14 +21,73 @@ constexpr const char* kCross = "\u2717";  // ✗
 
 std::string RunExecution::render(const std::string& text) const {
   if (text.find("{{") == std::string::npos) return text;
-  return templates().get(text)->render(data_);
+  try {
+    return templates().get(text)->render(data_);
+  } catch (const std::exception& e) {
+    const std::string why = explain_withheld(text);
+    if (why.empty()) throw;
+    throw std::runtime_error(std::string(e.what()) + "; " + why);
+  }
 }
 
 json RunExecution::render_with_data(const json& value, const json& data) const {
   return render_json(value, [&](const std::string& text) -> json {
     if (text.find("{{") == std::string::npos) return text;
-    return templates().get(text)->render(data);
+    try {
+      return templates().get(text)->render(data);
+    } catch (const std::exception& e) {
+      const std::string why = explain_withheld(text);
+      if (why.empty()) throw;
+      throw std::runtime_error(std::string(e.what()) + "; " + why);
+    }
   });
+}
+
+std::string RunExecution::explain_withheld(const std::string& text) const {
+  std::vector<std::string> why;
+  for (const auto& [step_id, names] : withheld_) {
+    if (text.find(step_id) == std::string::npos) continue;
+    for (const auto& name : names) {
+      if (text.find(name) == std::string::npos) continue;
+      why.push_back("output '" + name + "' of step '" + step_id +
+                    "' was withheld because it contained a secret value");
+    }
+  }
+  for (const auto& field : req_.withheld_payload) {
+    if (text.find("payload") == std::string::npos || text.find(field) == std::string::npos)
+      continue;
+    why.push_back("event payload field '" + field +
+                  "' was withheld by the emitter because it contained a secret value");
+  }
+  return join(why, "; ");
+}
+
+void RunExecution::withhold_outputs(const std::string& step_id, json& outputs) {
+  for (const auto& name : withhold_secret_fields(outputs, ex_.secrets())) {
+    withheld_[step_id].insert(name);
+    // GitHub Actions says "Skip output 'x' since it may contain secret".
+    printer_.error_line("Warning: " + req_.output_prefix + "step '" + step_id + "': output '" +
+                        name +
+                        "' withheld (not stored, not passed on): it contains a secret value");
+  }
+}
+
+std::optional<std::string> RunExecution::secret_for_step(const std::string& name,
+                                                         const std::string& env_name,
+                                                         std::string& why) const {
+  const auto& granted = req_.granted_secrets;
+  if (granted && std::find(granted->begin(), granted->end(), name) == granted->end()) {
+    const std::string parent = req_.ancestry.empty()
+                                   ? std::string("the parent run")
+                                   : req_.ancestry.back().substr(0, req_.ancestry.back().find(':'));
+    why = "secret '" + name + "' (env " + env_name + ") is not granted to " + info_.repository +
+          ": its parent " + parent + " must list it in its workflow's secrets and pass it down " +
+          "from the fan-out step '" + req_.parent_step + "' with `with: {secrets: [" + name + "]}`";
+    return std::nullopt;
+  }
+  auto value = ex_.secrets().value(name);
+  if (!value) why = "secret '" + name + "' (env " + env_name + ") is not set in tako's environment";
+  return value;
 }
 
 std::optional<bool> RunExecution::evaluate_condition(const std::string& expr,
@@ -43,6 +104,8 @@ std::optional<bool> RunExecution::evaluate_condition(const std::string& expr,
     return v.as_bool();
   } catch (const std::exception& e) {
     error = "condition '" + expr + "': " + e.what();
+    const std::string why = explain_withheld(expr);
+    if (!why.empty()) error += "; " + why;
     return std::nullopt;
   }
 }
@@ -99,6 +162,10 @@ void RunExecution::restore_step(const config::Step& step, const store::StepRecor
   sr.duration = std::chrono::milliseconds(rec.duration_ms);
   sr.restored = true;
   data_["steps"][step.id] = {{"outputs", rec.outputs}, {"status", store::status::kCompleted}};
+  if (rec.details.contains("withheld_outputs")) {
+    for (const auto& name : rec.details["withheld_outputs"])
+      withheld_[step.id].insert(name.get<std::string>());
+  }
   if (rec.details.contains("produced_events")) {
     for (const auto& e : rec.details["produced_events"])
       produced_.push_back(ProducedEvent::from_json(e));
@@ -114,7 +181,7 @@ void RunExecution::dry_run_step(const config::Step& step) {
     std::string error;
     auto ok = evaluate_condition(*step.if_expr, error);
     if (!ok) {
-      printer_.line(head + "condition cannot be evaluated before the run: " + masker_.mask(error));
+      printer_.line(head + "condition cannot be evaluated before the run: " + masker_->mask(error));
     } else if (!*ok) {
       printer_.line(head + "skipped (condition is false: " + *step.if_expr + ")");
       return;
@@ -122,10 +189,10 @@ void RunExecution::dry_run_step(const config::Step& step) {
   }
   if (step.run) {
     try {
-      printer_.line(head + masker_.mask(render(*step.run)));
+      printer_.line(head + masker_->mask(render(*step.run)));
     } catch (const std::exception& e) {
       printer_.line(head +
-                    "cannot be resolved before earlier steps run: " + masker_.mask(e.what()));
+                    "cannot be resolved before earlier steps run: " + masker_->mask(e.what()));
     }
   } else if (step.uses) {
     BuiltinStep* builtin = env_.builtins != nullptr ? env_.builtins->find(*step.uses) : nullptr;
@@ -136,10 +203,10 @@ void RunExecution::dry_run_step(const config::Step& step) {
     try {
       json with = render_with_data(step.with, data_);
       StepContextImpl ctx(*this, step, std::move(with), fs::path(), nullptr);
-      printer_.line(head + masker_.mask(builtin->describe(ctx)));
+      printer_.line(head + masker_->mask(builtin->describe(ctx)));
     } catch (const std::exception& e) {
       printer_.line(head + "uses " + *step.uses +
-                    ", cannot be resolved before earlier steps run: " + masker_.mask(e.what()));
+                    ", cannot be resolved before earlier steps run: " + masker_->mask(e.what()));
     }
   }
 }
@@ -183,13 +250,14 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
   rec.step_id = record_id;
   rec.seq = seq;
   rec.started_at = iso_now();
+  masker_ = ex_.secrets().masker();  // secrets registered since the last step are masked too
 
   if (step.if_expr) {
     std::string error;
     auto ok = evaluate_condition(*step.if_expr, error);
     if (!ok) {
       sr.status = store::status::kFailed;
-      sr.reason = masker_.mask(error);
+      sr.reason = masker_->mask(error);
     } else if (!*ok) {
       sr.status = store::status::kSkipped;
       record_skipped(step, record_id, seq, "condition is false");
@@ -217,11 +285,12 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
     sr.status = outcome.success
                     ? store::status::kCompleted
                     : (outcome.cancelled ? store::status::kCancelled : store::status::kFailed);
-    sr.reason = masker_.mask(outcome.reason);
+    sr.reason = masker_->mask(outcome.reason);
     sr.exit_code = outcome.exit_code;
-    sr.outputs = mask_json(outcome.outputs, masker_);
-    sr.headline = masker_.mask(outcome.headline);
-    for (const auto& l : outcome.summary_lines) sr.summary_lines.push_back(masker_.mask(l));
+    withhold_outputs(step.id, outcome.outputs);
+    sr.outputs = outcome.outputs;
+    sr.headline = masker_->mask(outcome.headline);
+    for (const auto& l : outcome.summary_lines) sr.summary_lines.push_back(masker_->mask(l));
     if (!step.run) rec.output = read_tail(log_path, store::kStoredOutputCap);
   }
   sr.duration = since(start);
@@ -239,13 +308,15 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
     rec.error = sr.reason;
     rec.ended_at = iso_now();
     rec.duration_ms = sr.duration.count();
-    rec.details = mask_json(outcome.details, masker_);
+    rec.details = mask_json(outcome.details, *masker_);
     if (!rec.details.is_object()) rec.details = json{{"value", rec.details}};
     if (!events.empty() && sr.status == store::status::kCompleted) {
       json evs = json::array();
-      for (const auto& e : events) evs.push_back(mask_json(e.to_json(), masker_));
+      for (const auto& e : events) evs.push_back(e.to_json());  // payloads withheld, not masked
       rec.details["produced_events"] = evs;
     }
+    if (auto it = withheld_.find(step.id); it != withheld_.end())
+      rec.details["withheld_outputs"] = it->second;
     if (!sr.headline.empty()) rec.details["headline"] = sr.headline;
     if (!sr.summary_lines.empty()) rec.details["summary_lines"] = sr.summary_lines;
     env_.store->upsert_step(rec);

@@ -1,4 +1,5 @@
 #include "tako/engine/run_execution.h"
+#include "tako/engine/printer.h"
 #include "tako/engine/step_io.h"
 #include "tako/sys/file_util.h"
 
@@ -18,7 +19,7 @@ void fail(StepOutcome& o, std::string reason) {
 
 void RunExecution::collect_outputs(const config::Step& step, const std::string& out_capture,
                                    const std::string& err_capture, const fs::path& output_read_path,
-                                   StepOutcome& o, std::vector<ProducedEvent>& events) const {
+                                   StepOutcome& o, std::vector<ProducedEvent>& events) {
   if (step.produces) {
     std::map<std::string, std::string> env_outputs;
     bool env_read = false;
@@ -65,8 +66,9 @@ void RunExecution::collect_outputs(const config::Step& step, const std::string& 
                            " bytes, more than the 1 MiB an output may hold (write it to a file and "
                            "pass the path instead)");
       }
-      o.outputs[d.name] = masker_.mask(value);
+      o.outputs[d.name] = std::move(value);
     }
+    withhold_outputs(step.id, o.outputs);
     // Declared events, rendered with this step's outputs (SPEC §7.1).
     if (!step.produces->events.empty()) {
       json data = data_;
@@ -81,6 +83,11 @@ void RunExecution::collect_outputs(const config::Step& step, const std::string& 
           pe.payload = render_with_data(ev.payload, data);
         } catch (const std::exception& e) {
           return fail(o, "event '" + ev.type + "' payload: " + e.what());
+        }
+        for (const auto& field : withhold_secret_fields(pe.payload, ex_.secrets())) {
+          printer_.error_line("Warning: " + req_.output_prefix + "step '" + step.id + "': event '" +
+                              ev.type + "' payload field '" + field +
+                              "' withheld: it contains a secret value");
         }
         events.push_back(std::move(pe));
       }

@@ -26,7 +26,7 @@ TEST(BuiltinSteps, FanOutParametersOfSpecSection7) {
   for (const auto& p : fan_out->params) names.emplace_back(p.name);
   EXPECT_EQ(names, (std::vector<std::string>{"event_type", "schema_version", "artifact", "payload",
                                              "wait_for_children", "timeout", "concurrency_limit",
-                                             "fail_fast"}));
+                                             "fail_fast", "secrets"}));
   EXPECT_TRUE(fan_out->find_param("event_type")->required);
   EXPECT_FALSE(fan_out->find_param("timeout")->required);
   EXPECT_EQ(fan_out->find_param("wait_for_children")->default_value, "true");

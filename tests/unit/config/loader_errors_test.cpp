@@ -535,7 +535,7 @@ TEST(LoaderErrors, BuiltinParameters) {
                 .what,
             "tako.yml:8:11: workflows.release.steps[0].with.timout: unknown parameter 'timout' of "
             "tako/fan-out@v1 (did you mean 'timeout'?); parameters: event_type, schema_version, "
-            "artifact, payload, wait_for_children, timeout, concurrency_limit, fail_fast");
+            "artifact, payload, wait_for_children, timeout, concurrency_limit, fail_fast, secrets");
   EXPECT_EQ(
       load_error(with_steps("      - uses: tako/fan-out@v1\n        with: {timeout: 2h}\n")).what,
       "tako.yml:6:15: workflows.release.steps[0].with.event_type: missing required "

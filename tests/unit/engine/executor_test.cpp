@@ -351,7 +351,9 @@ workflows:
   ASSERT_TRUE(r.success()) << r.error;
   EXPECT_NE(f.out.str().find("[unset]"), std::string::npos);
   EXPECT_EQ(f.out.str().find("tok-1234567"), std::string::npos) << f.out.str();
-  EXPECT_EQ(r.steps[1].outputs["o"], "***\n***");
+  // Structured data is withheld, never masked (SPEC §6): the output is not kept at all.
+  EXPECT_FALSE(r.steps[1].outputs.contains("o")) << r.steps[1].outputs.dump();
+  EXPECT_NE(f.err.str().find("output 'o' withheld"), std::string::npos) << f.err.str();
   auto steps = f.store->steps(r.run_id);
   for (const auto& s : steps) EXPECT_EQ(s.output.find("tok-1234567"), std::string::npos);
 }

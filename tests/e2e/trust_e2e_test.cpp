@@ -1,0 +1,263 @@
+// End-to-end tests of the trust promises of SPEC §6 and §8: secrets reach only the steps
+// granted them, structured data is withheld rather than masked, and a killed tree never runs
+// a step beside its own re-run. Real tako, real git worlds, real processes.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/git_world.h"
+#include "support/tako_runner.h"
+#include "support/temp_dir.h"
+
+namespace tako::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kSecret = "s3cr3t-VALUE-42";
+
+// acme/lib: `release` lists DEPLOY_TOKEN, uses it in one step, then fans out lib_built with
+// `fan_out_with` (extra `with:` entries).
+std::string root_yml(const std::string& fan_out_with = "", const std::string& extra_steps = "") {
+  return "version: 0.1.0\n"
+         "metadata: {repo: acme/lib}\n"
+         "artifacts:\n"
+         "  lib: {path: ./tako.yml}\n"
+         "dependents:\n"
+         "  - repo: acme/app\n"
+         "workflows:\n"
+         "  release:\n"
+         "    secrets: [DEPLOY_TOKEN]\n"
+         "    steps:\n"
+         "      - id: use\n"
+         "        env: {T: DEPLOY_TOKEN}\n"
+         "        run: test \"${#T}\" -gt 3 && echo \"root has $T\"\n" +
+         extra_steps +
+         "      - id: notify\n"
+         "        uses: tako/fan-out@v1\n"
+         "        with: {event_type: lib_built, payload: {version: \"1.0.0\"}" +
+         (fan_out_with.empty() ? "" : ", " + fan_out_with) + "}\n";
+}
+
+// A subscriber of `source`'s lib_built (artifact `artifact`) running `react` with `steps`.
+std::string child_yml(const std::string& identity, const std::string& source,
+                      const std::string& artifact, const std::string& workflow_extra,
+                      const std::string& steps, const std::string& extra = "") {
+  return "version: 0.1.0\nmetadata: {repo: " + identity + "}\n" + extra +
+         "workflows:\n"
+         "  react:\n"
+         "    on: event\n" +
+         workflow_extra + "    steps:\n" + steps +
+         "subscriptions:\n"
+         "  - artifact: " +
+         source + ":" + artifact +
+         "\n"
+         "    events: [lib_built]\n"
+         "    workflow: react\n";
+}
+
+class TrustE2E : public ::testing::Test {
+ protected:
+  TrustE2E() : world_(tmp_.path()) {}
+
+  CommandOptions options(const std::string& secret = kSecret) {
+    CommandOptions o;
+    o.env = world_.env(home());
+    o.env["NO_COLOR"] = "1";
+    o.env["DEPLOY_TOKEN"] = secret;
+    o.cwd = tmp_.path();
+    return o;
+  }
+  CommandResult tako(std::vector<std::string> args, const std::string& secret = kSecret) {
+    return run_tako(args, options(secret));
+  }
+  CommandResult exec_release(std::vector<std::string> extra = {},
+                             const std::string& secret = kSecret) {
+    std::vector<std::string> args{"exec", "release", "--root",
+                                  world_.work_dir("acme/lib").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return tako(args, secret);
+  }
+  fs::path home() const { return tmp_.path() / "home"; }
+  static std::string run_id_of(const std::string& out) {
+    auto pos = out.find("Run ID: ");
+    if (pos == std::string::npos) return "";
+    return out.substr(pos + 8, out.find('\n', pos) - pos - 8);
+  }
+  // The files under `dir` (the store, its WAL, logs, workspaces) that contain `text`.
+  static std::vector<std::string> files_containing(const fs::path& dir, const std::string& text) {
+    std::vector<std::string> found;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::end(it); it.increment(ec)) {
+      if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+      if (read_file(it->path()).find(text) != std::string::npos)
+        found.push_back(it->path().string());
+    }
+    return found;
+  }
+  void expect_secret_nowhere(const CommandResult& r) {
+    EXPECT_THAT(r.out, Not(HasSubstr(kSecret)));
+    EXPECT_THAT(r.err, Not(HasSubstr(kSecret)));
+    EXPECT_THAT(files_containing(home(), kSecret), ::testing::IsEmpty())
+        << "the secret was written under TAKO_HOME";
+  }
+
+  TempDir tmp_;
+  GitWorld world_;
+};
+
+// A two-level tree whose child and grandchild list no secrets: neither sees DEPLOY_TOKEN in
+// its environment nor through .env, and the value is nowhere in output or TAKO_HOME.
+TEST_F(TrustE2E, UngrantedChildrenNeverSeeTheRootsSecret) {
+  const std::string probe =
+      "      - run: echo \"env=[${DEPLOY_TOKEN:-none}] tmpl=[{{ .env.DEPLOY_TOKEN | default "
+      "`none` }}]\"\n";
+  world_.add_repo("acme/lib", root_yml());
+  world_.add_repo("acme/app",
+                  child_yml("acme/app", "acme/lib", "lib", "",
+                            probe + "      - uses: tako/fan-out@v1\n"
+                                    "        with: {event_type: lib_built, payload: {version: "
+                                    "\"2.0.0\"}}\n",
+                            "artifacts:\n  app: {path: ./tako.yml}\ndependents:\n  - repo: "
+                            "acme/leaf\n"));
+  world_.add_repo("acme/leaf", child_yml("acme/leaf", "acme/app", "app", "", probe));
+  auto r = exec_release();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[acme/app] env=[none] tmpl=[none]"));
+  EXPECT_THAT(r.out, HasSubstr("[acme/leaf] env=[none] tmpl=[none]"));
+  EXPECT_THAT(r.out, HasSubstr("root has ***"));
+  expect_secret_nowhere(r);
+}
+
+// A child whose workflow lists the secret, but whose parent did not pass it down, fails
+// naming the secret, the repository and how to grant it.
+TEST_F(TrustE2E, ListedButNotGrantedFailsSayingHowToGrant) {
+  world_.add_repo("acme/lib", root_yml());
+  world_.add_repo("acme/app",
+                  child_yml("acme/app", "acme/lib", "lib", "    secrets: [DEPLOY_TOKEN]\n",
+                            "      - id: steal\n"
+                            "        env: {T: DEPLOY_TOKEN}\n"
+                            "        run: echo \"got $T\"\n"));
+  auto r = exec_release();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::string all = r.out + r.err;
+  EXPECT_THAT(all, HasSubstr("secret 'DEPLOY_TOKEN' (env T) is not granted to acme/app"));
+  EXPECT_THAT(all, HasSubstr("with: {secrets: [DEPLOY_TOKEN]}"));
+  EXPECT_THAT(all, Not(HasSubstr("got ")));
+  expect_secret_nowhere(r);
+}
+
+// Granted down two levels, the secret reaches the child's and grandchild's steps (only
+// through their env: mappings) and is still nowhere in output or TAKO_HOME.
+TEST_F(TrustE2E, SecretPassedDownTwoLevelsReachesOnlyMappedSteps) {
+  const std::string use =
+      "      - id: use\n"
+      "        env: {T: DEPLOY_TOKEN}\n"
+      "        run: test \"${#T}\" -gt 3 && echo \"has $T\"\n"
+      "      - run: echo \"plain=[${DEPLOY_TOKEN:-none}]\"\n";
+  world_.add_repo("acme/lib", root_yml("secrets: [DEPLOY_TOKEN]"));
+  world_.add_repo(
+      "acme/app",
+      child_yml("acme/app", "acme/lib", "lib", "    secrets: [DEPLOY_TOKEN]\n",
+                use + "      - uses: tako/fan-out@v1\n"
+                      "        with: {event_type: lib_built, secrets: [DEPLOY_TOKEN]}\n",
+                "artifacts:\n  app: {path: ./tako.yml}\ndependents:\n  - repo: acme/leaf\n"));
+  world_.add_repo("acme/leaf",
+                  child_yml("acme/leaf", "acme/app", "app", "    secrets: [DEPLOY_TOKEN]\n", use));
+  auto r = exec_release();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[acme/app] has ***"));
+  EXPECT_THAT(r.out, HasSubstr("[acme/leaf] has ***"));
+  EXPECT_THAT(r.out, HasSubstr("[acme/leaf] plain=[none]"));
+  expect_secret_nowhere(r);
+}
+
+// A fan-out cannot pass down a secret its own workflow does not list.
+TEST_F(TrustE2E, PassingDownAnUnlistedSecretFailsTheFanOut) {
+  world_.add_repo("acme/lib", root_yml("secrets: [OTHER_TOKEN]"));
+  world_.add_repo("acme/app", child_yml("acme/app", "acme/lib", "lib", "", "      - run: true\n"));
+  auto r = exec_release();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("with.secrets: 'OTHER_TOKEN' is not listed in workflow 'release'"));
+}
+
+// An output or payload field holding a secret is withheld (with a warning), and a later use
+// says why it is missing; nothing is stored masked.
+TEST_F(TrustE2E, OutputHoldingASecretIsWithheldAndItsUseExplained) {
+  world_.add_repo("acme/lib",
+                  "version: 0.1.0\n"
+                  "metadata: {repo: acme/lib}\n"
+                  "workflows:\n"
+                  "  release:\n"
+                  "    secrets: [DEPLOY_TOKEN]\n"
+                  "    steps:\n"
+                  "      - id: leak\n"
+                  "        env: {T: DEPLOY_TOKEN}\n"
+                  "        run: echo \"token=$T\"\n"
+                  "        produces:\n"
+                  "          outputs: {token: from_stdout}\n"
+                  "      - id: later\n"
+                  "        run: echo '{{ .steps.leak.outputs.token }}'\n");
+  auto r = exec_release();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("step 'leak': output 'token' withheld"));
+  EXPECT_THAT(r.err, HasSubstr("output 'token' of step 'leak' was withheld because it contained "
+                               "a secret value"));
+  expect_secret_nowhere(r);
+}
+
+// User inputs and event types are stored as given even when a secret value is an ordinary
+// word, so a resume works on the real values (never `***`).
+TEST_F(TrustE2E, StoredDataIsNeverRewrittenByMasking) {
+  const std::string fixed = (tmp_.path() / "fixed").string();
+  std::string root = root_yml();
+  root.replace(root.find("event_type: lib_built"), 21, "event_type: core_released");
+  root.replace(root.find("    steps:\n"), 11,
+               "    inputs:\n      version: {required: true}\n    steps:\n");
+  const std::string old_payload = "payload: {version: \"1.0.0\"}";
+  root.replace(root.find(old_payload), old_payload.size(),
+               "payload: {version: \"{{ .inputs.version }}\"}");
+  // The token is "core", an ordinary word: it may not be rewritten in the store.
+  const std::string secret = "core";
+  world_.add_repo("acme/lib", root);
+  std::string child = child_yml("acme/app", "acme/lib", "lib", "",
+                                "      - id: flaky\n        run: test -f " + fixed +
+                                    " && echo 'got {{ .event.payload.version }}'\n");
+  child.replace(child.find("events: [lib_built]"), 19, "events: [core_released]");
+  world_.add_repo("acme/app", child);
+  auto first = exec_release({"--inputs.version=2.4.2"}, secret);
+  ASSERT_EQ(first.exit_code, 1) << first.out << first.err;
+  ASSERT_THAT(first.err, HasSubstr("flaky")) << first.out << first.err;
+  const std::string id = run_id_of(first.out);
+  auto inspect = tako({"state", "inspect", id, "--show-events"}, secret);
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_THAT(inspect.out, HasSubstr("\"2.4.2\""));
+  EXPECT_THAT(inspect.out, HasSubstr("core_released"));
+  write_file(fixed, "yes");
+  auto r = tako({"exec", "--resume", id, "--failed-only"}, secret);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[acme/app] got 2.4.2"));
+  EXPECT_THAT(r.out, HasSubstr("Success: true"));
+}
+
+// A secret value shorter than 4 characters is refused before anything runs.
+TEST_F(TrustE2E, ShortSecretIsRefusedAtStart) {
+  world_.add_repo("acme/lib", root_yml());
+  world_.add_repo("acme/app", child_yml("acme/app", "acme/lib", "lib", "", "      - run: true\n"));
+  auto r = exec_release({}, "abc");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("secret 'DEPLOY_TOKEN' is shorter than 4 characters"));
+  EXPECT_THAT(r.out, Not(HasSubstr("root has")));
+}
+
+}  // namespace
+}  // namespace tako::testing
