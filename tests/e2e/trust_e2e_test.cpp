@@ -15,6 +15,7 @@
 #include "support/git_world.h"
 #include "support/tako_runner.h"
 #include "support/temp_dir.h"
+#include "tako/sys/survivors.h"
 
 namespace tako::testing {
 namespace {
@@ -88,6 +89,9 @@ class TrustE2E : public ::testing::Test {
     return tako(args, secret);
   }
   fs::path home() const { return tmp_.path() / "home"; }
+  static std::string read_file_or_empty(const std::string& path) {
+    return fs::exists(path) ? read_file(path) : std::string();
+  }
   static std::string run_id_of(const std::string& out) {
     auto pos = out.find("Run ID: ");
     if (pos == std::string::npos) return "";
@@ -257,6 +261,62 @@ TEST_F(TrustE2E, ShortSecretIsRefusedAtStart) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("secret 'DEPLOY_TOKEN' is shorter than 4 characters"));
   EXPECT_THAT(r.out, Not(HasSubstr("root has")));
+}
+
+// kill -9 of tako while a child's step runs, then --resume: the killed attempt's step is
+// ended before it runs again (never two copies at once), its run is marked abandoned, status
+// shows the delivery once as attempt 2, and no process of the tree is left afterwards.
+TEST_F(TrustE2E, KillNineThenResumeNeverRunsAStepBesideItself) {
+  const fs::path marks = tmp_.path() / "marks";
+  fs::create_directories(marks);
+  const std::string log = (marks / "log").string();
+  const std::string pid_file = (marks / "pid").string();
+  world_.add_repo("acme/lib", root_yml());
+  // The step notes an earlier copy still alive (a zombie no longer runs: not counted).
+  const std::string step =
+      "      - id: long\n"
+      "        run: |\n"
+      "          old=$(cat PID 2>/dev/null)\n"
+      "          if [ -n \"$old\" ] && grep -qs '^State:[[:space:]]*[RSD]' /proc/$old/status; "
+      "then echo OVERLAP >> LOG; fi\n"
+      "          echo $$ > PID\n"
+      "          echo start >> LOG\n"
+      "          sleep 4\n"
+      "          echo end >> LOG\n";
+  std::string steps = step;
+  for (size_t at; (at = steps.find("PID")) != std::string::npos;) steps.replace(at, 3, pid_file);
+  for (size_t at; (at = steps.find("LOG")) != std::string::npos;) steps.replace(at, 3, log);
+  world_.add_repo("acme/app", child_yml("acme/app", "acme/lib", "lib", "", steps));
+  const fs::path out = tmp_.path() / "first.out";
+  auto bg = run_command(
+      {"sh", "-c",
+       tako_binary().string() + " exec release --root " + world_.work_dir("acme/lib").string() +
+           " > " + out.string() + " 2>&1 & echo $!"},
+      options());
+  const pid_t pid = std::stoi(bg.out);
+  for (int i = 0; i < 600 && read_file_or_empty(log).find("start") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  const std::string id = run_id_of(read_file(out));
+  ASSERT_FALSE(id.empty()) << read_file(out);
+  // The killed attempt's step is still running: tako's death did not reach it.
+  ASSERT_FALSE(sys::processes_with_env_entry("TAKO_ROOT_RUN_ID=" + id).empty());
+
+  auto r = tako({"exec", "--resume", id});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("still running from the killed attempt"));
+  const std::string lines = read_file(log);
+  EXPECT_THAT(lines, Not(HasSubstr("OVERLAP")));
+  EXPECT_EQ(lines, "start\nstart\nend\n");  // the killed copy never reached its end
+  EXPECT_TRUE(sys::processes_with_env_entry("TAKO_ROOT_RUN_ID=" + id).empty());
+
+  auto status = tako({"status", id});
+  EXPECT_THAT(status.out, HasSubstr("acme/app react [COMPLETED]"));
+  EXPECT_THAT(status.out, HasSubstr("(attempt 2)"));
+  EXPECT_THAT(status.out, Not(HasSubstr("[RUNNING]")));
+  auto all = tako({"status", id, "--all"});
+  EXPECT_THAT(all.out, HasSubstr("acme/app react [ABANDONED]"));
 }
 
 }  // namespace

@@ -200,6 +200,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     request = executor.resume_request(o.resume);
     if (ctx.options().root) request.repo_dir = ctx.root_dir();
     if (o.dry_run) request.resume = false;
+    if (!o.dry_run) executor.close_killed_attempt(o.resume, request.repo_dir);
   } else {
     if (ctx.options().repo) {
       auto ref = config::RepoRef::parse(*ctx.options().repo);

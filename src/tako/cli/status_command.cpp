@@ -1,4 +1,4 @@
-// `tako status [RUN_ID] [--json]` (SPEC §8): the tree of a recorded run, default the latest.
+// `tako status [RUN_ID] [--json] [--all]` (SPEC §8): the tree of a recorded run, default the latest.
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +15,7 @@ namespace {
 struct StatusOptions {
   std::string run_id;
   bool json = false;
+  bool all = false;
 };
 
 void run_status(Context& ctx, const StatusOptions& o) {
@@ -37,7 +38,7 @@ void run_status(Context& ctx, const StatusOptions& o) {
     ctx.output().out << engine::run_tree_json(*store, id).dump(2) << "\n";
     return;
   }
-  for (const auto& line : engine::format_status_tree(*store, id)) ctx.output().out << line << "\n";
+  for (const auto& line : engine::format_status_tree(*store, id, o.all)) ctx.output().out << line << "\n";
   auto run = store->get_run(id);
   if (run && !run->error.empty()) ctx.output().out << "Error: " << run->error << "\n";
   if (run && run->status == store::status::kRunning) {
@@ -52,7 +53,9 @@ void add_status_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<StatusOptions>();
   auto* cmd = app.add_subcommand("status", "Show the tree of a recorded run (default: the latest)");
   cmd->add_option("run-id", opts->run_id, "Run to show");
-  cmd->add_flag("--json", opts->json, "Print the run tree as JSON");
+  cmd->add_flag("--json", opts->json, "Print the run tree as JSON (every attempt)");
+  cmd->add_flag("--all", opts->all,
+                "Show every attempt of a delivery, not only the latest (after a resume)");
   cmd->callback([&ctx, opts] { run_status(ctx, *opts); });
 }
 

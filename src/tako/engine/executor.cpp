@@ -36,37 +36,6 @@ RunResult Executor::run(const RunRequest& request, const sys::CancelToken* cance
   return execution.execute();
 }
 
-RunRequest Executor::resume_request(const std::string& run_id) {
-  if (env_.store == nullptr) throw std::runtime_error("no run store");
-  auto run = env_.store->get_run(run_id);
-  if (!run)
-    throw std::runtime_error("run '" + run_id + "' not found in " + env_.store->path().string());
-  RunRequest req;
-  req.run_id = run->id;
-  req.resume = true;
-  req.repo_dir = run->repo_dir;
-  if (run->options.contains("tako_yml")) req.tako_yml = run->options["tako_yml"].get<std::string>();
-  req.repository = run->repository;
-  req.workflow = run->workflow;
-  req.typed_inputs = run->inputs;
-  req.event = run->event;
-  req.event_id = run->event_id;
-  req.parent_run = run->parent_run;
-  req.parent_step = run->parent_step;
-  req.root_id = run->root_id;
-  req.depth = run->depth;
-  if (run->options.contains("granted_secrets")) {
-    req.granted_secrets = run->options["granted_secrets"].get<std::vector<std::string>>();
-  }
-  if (run->options.contains("withheld_payload")) {
-    req.withheld_payload = run->options["withheld_payload"].get<std::vector<std::string>>();
-  }
-  if (run->options.contains("ancestry")) {
-    for (const auto& a : run->options["ancestry"]) req.ancestry.push_back(a.get<std::string>());
-  }
-  return req;
-}
-
 // ---- tree JSON ----
 
 }  // namespace tako::engine

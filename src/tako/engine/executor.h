@@ -147,6 +147,13 @@ class Executor {
   // Throws std::runtime_error when there is no such run.
   RunRequest resume_request(const std::string& run_id);
 
+  // Before resuming tree `root_id` whose root ran in `repo_dir` (SPEC §8): ends the processes
+  // its killed attempt left running (SIGTERM, SIGKILL after 10 s) and marks the child runs it
+  // left unfinished `abandoned`. Throws std::runtime_error when the tree's tako is still
+  // alive (it holds the root's lock). Returns how many processes it ended.
+  std::size_t close_killed_attempt(const std::string& root_id,
+                                   const std::filesystem::path& repo_dir);
+
   const RunOptions& options() const { return env_.options; }
   store::RunStore* store() const { return env_.store; }
   Printer& printer() const { return *env_.printer; }

@@ -1,6 +1,7 @@
 #include "tako/engine/status_view.h"
 
 #include <algorithm>
+#include <map>
 
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
@@ -37,28 +38,52 @@ std::string child_line(store::RunStore& store, const store::RunRecord& run) {
   return line;
 }
 
+// The children of `parent` as shown: one per delivery (event, repository, workflow), its
+// latest attempt, unless `all_attempts`; each with its attempt number when there were several.
+std::vector<std::pair<store::RunRecord, int>> shown_children(store::RunStore& store,
+                                                             const std::string& parent,
+                                                             bool all_attempts) {
+  std::vector<std::pair<store::RunRecord, int>> shown;
+  std::map<std::string, size_t> latest;         // delivery → index in `shown`
+  for (auto& run : store.child_runs(parent)) {  // oldest first
+    const std::string delivery = run.event_id + "\n" + run.repository + "\n" + run.workflow;
+    auto it = latest.find(delivery);
+    const int attempt = it == latest.end() ? 1 : shown[it->second].second + 1;
+    if (it != latest.end() && !all_attempts) {
+      shown[it->second] = {std::move(run), attempt};
+      continue;
+    }
+    latest[delivery] = shown.size();
+    shown.emplace_back(std::move(run), attempt);
+  }
+  return shown;
+}
+
 void add_children(store::RunStore& store, const std::string& parent, const std::string& indent,
-                  std::vector<std::string>& out, int depth_left) {
+                  std::vector<std::string>& out, int depth_left, bool all_attempts) {
   if (depth_left <= 0) return;
-  auto children = store.child_runs(parent);
+  auto children = shown_children(store, parent, all_attempts);
   for (size_t i = 0; i < children.size(); ++i) {
+    const auto& [run, attempt] = children[i];
     const bool last = i + 1 == children.size();
-    out.push_back(indent + (last ? "\u2514\u2500\u2500 " : "\u251c\u2500\u2500 ") +
-                  child_line(store, children[i]));
-    add_children(store, children[i].id, indent + (last ? "    " : "\u2502   "), out,
-                 depth_left - 1);
+    std::string line = child_line(store, run);
+    if (attempt > 1) line += " (attempt " + std::to_string(attempt) + ")";
+    out.push_back(indent + (last ? "\u2514\u2500\u2500 " : "\u251c\u2500\u2500 ") + line);
+    add_children(store, run.id, indent + (last ? "    " : "\u2502   "), out, depth_left - 1,
+                 all_attempts);
   }
 }
 
 }  // namespace
 
-std::vector<std::string> format_status_tree(store::RunStore& store, const std::string& run_id) {
+std::vector<std::string> format_status_tree(store::RunStore& store, const std::string& run_id,
+                                            bool all_attempts) {
   std::vector<std::string> out;
   auto run = store.get_run(run_id);
   if (!run) return out;
   out.push_back(run->id + " " + run->workflow + " " + run->repository + " " +
                 status_label(run->status));
-  add_children(store, run->id, "", out, 64);
+  add_children(store, run->id, "", out, 64, all_attempts);
   return out;
 }
 

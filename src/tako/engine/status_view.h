@@ -17,7 +17,10 @@ namespace tako::engine {
 //   exec-20261121-103000-a1b2c3d4 release acme/go-lib [FAILED]
 //   ├── acme/app-one integration_test [COMPLETED] 3.1s
 //   └── acme/app-two integration_test [FAILED] step: run_tests (exit 1)
-std::vector<std::string> format_status_tree(store::RunStore& store, const std::string& run_id);
+// Each delivery (event, repository, workflow) shows once, its latest attempt, marked
+// "(attempt N)" after a resume re-ran it; `all_attempts` lists every attempt.
+std::vector<std::string> format_status_tree(store::RunStore& store, const std::string& run_id,
+                                            bool all_attempts = false);
 
 // "[COMPLETED]", "[FAILED]", …
 std::string status_label(const std::string& status);

@@ -11,7 +11,7 @@
 
 namespace tako::store {
 
-// Run statuses: "running", "completed", "failed", "cancelled".
+// Run statuses: "running", "completed", "failed", "cancelled", "abandoned".
 // Step statuses: "running", "completed", "failed", "skipped", "cancelled".
 namespace status {
 inline constexpr const char* kRunning = "running";
@@ -19,6 +19,8 @@ inline constexpr const char* kCompleted = "completed";
 inline constexpr const char* kFailed = "failed";
 inline constexpr const char* kSkipped = "skipped";
 inline constexpr const char* kCancelled = "cancelled";
+// A run of an attempt that was killed and then superseded by a resume (SPEC §8).
+inline constexpr const char* kAbandoned = "abandoned";
 }  // namespace status
 
 struct RunRecord {

@@ -1,0 +1,75 @@
+#include <unistd.h>
+
+#include "tako/engine/executor.h"
+#include "tako/engine/printer.h"
+#include "tako/repo/file_lock.h"
+#include "tako/store/run_store.h"
+#include "tako/sys/clock.h"
+#include "tako/sys/survivors.h"
+
+namespace tako::engine {
+
+RunRequest Executor::resume_request(const std::string& run_id) {
+  if (env_.store == nullptr) throw std::runtime_error("no run store");
+  auto run = env_.store->get_run(run_id);
+  if (!run)
+    throw std::runtime_error("run '" + run_id + "' not found in " + env_.store->path().string());
+  RunRequest req;
+  req.run_id = run->id;
+  req.resume = true;
+  req.repo_dir = run->repo_dir;
+  if (run->options.contains("tako_yml")) req.tako_yml = run->options["tako_yml"].get<std::string>();
+  req.repository = run->repository;
+  req.workflow = run->workflow;
+  req.typed_inputs = run->inputs;
+  req.event = run->event;
+  req.event_id = run->event_id;
+  req.parent_run = run->parent_run;
+  req.parent_step = run->parent_step;
+  req.root_id = run->root_id;
+  req.depth = run->depth;
+  if (run->options.contains("granted_secrets")) {
+    req.granted_secrets = run->options["granted_secrets"].get<std::vector<std::string>>();
+  }
+  if (run->options.contains("withheld_payload")) {
+    req.withheld_payload = run->options["withheld_payload"].get<std::vector<std::string>>();
+  }
+  if (run->options.contains("ancestry")) {
+    for (const auto& a : run->options["ancestry"]) req.ancestry.push_back(a.get<std::string>());
+  }
+  return req;
+}
+
+std::size_t Executor::close_killed_attempt(const std::string& root_id,
+                                           const std::filesystem::path& repo_dir) {
+  if (env_.store == nullptr) return 0;
+  // A tree whose tako is still alive holds its root's lock: never end its steps.
+  std::string holder;
+  auto lock = repo::FileLock::acquire(repo_dir_lock_path(env_.options.home, repo_dir),
+                                      "resume of " + root_id + " pid " + std::to_string(::getpid()),
+                                      std::chrono::milliseconds(0), &holder);
+  if (!lock) {
+    throw std::runtime_error("run " + root_id + " is still running (" +
+                             (holder.empty() ? std::string("unknown holder") : holder) +
+                             "): wait for it or stop it before resuming");
+  }
+  // Every step process carries TAKO_ROOT_RUN_ID (command_step.cpp).
+  const std::size_t ended =
+      sys::end_processes_with_env_entry("TAKO_ROOT_RUN_ID=" + root_id, std::chrono::seconds(10));
+  if (ended > 0) {
+    env_.printer->error_line("Resuming: ended " + std::to_string(ended) +
+                             " process(es) still running from the killed attempt");
+  }
+  // Child runs the killed attempt left unfinished are superseded: their deliveries run again.
+  const std::string now = sys::format_iso8601(sys::utc_now());
+  for (auto run : env_.store->tree_runs(root_id)) {
+    if (run.id == root_id || run.status != store::status::kRunning) continue;
+    run.status = store::status::kAbandoned;
+    run.ended_at = now;
+    run.error = "abandoned: the attempt that ran it was killed; a resume superseded it";
+    env_.store->update_run(run);
+  }
+  return ended;
+}
+
+}  // namespace tako::engine
