@@ -319,5 +319,26 @@ TEST_F(TrustE2E, KillNineThenResumeNeverRunsAStepBesideItself) {
   EXPECT_THAT(all.out, HasSubstr("acme/app react [ABANDONED]"));
 }
 
+// A failed child that no longer matches when the tree is resumed was not run again: the
+// resume must say so and fail, never report success.
+TEST_F(TrustE2E, ResumeNeverReportsSuccessForAChildItDidNotRun) {
+  world_.add_repo("acme/lib", root_yml());
+  const std::string failing = child_yml("acme/app", "acme/lib", "lib", "", "      - run: exit 3\n");
+  world_.add_repo("acme/app", failing);
+  const fs::path ws = tmp_.path() / "ws";
+  world_.clone_to("acme/app", ws / "acme" / "app");
+  auto first = exec_release({"--workspace", ws.string()});
+  ASSERT_EQ(first.exit_code, 1) << first.out << first.err;
+  const std::string id = run_id_of(first.out);
+  // The subscriber's filter is now false: the delivery that failed will not match again.
+  std::string filtered = failing + "    filters: [\"event.payload.version == '9.9.9'\"]\n";
+  write_file(ws / "acme/app/tako.yml", filtered);
+  auto r = tako({"exec", "--resume", id, "--failed-only"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Success: false"));
+  EXPECT_THAT(r.err, HasSubstr("acme/app react: failed in an earlier attempt and no longer "
+                               "matches, so it was not run again"));
+}
+
 }  // namespace
 }  // namespace tako::testing

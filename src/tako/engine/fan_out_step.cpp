@@ -134,6 +134,29 @@ std::vector<std::string> secrets_to_pass(const StepContext& ctx) {
   return names;
 }
 
+// Deliveries started by this fan-out step (same run and step) in an earlier attempt that did
+// not complete and are not among `children` now: "acme/app test: failed in an earlier attempt
+// and no longer matches, so it was not run again".
+std::vector<std::string> unfinished_unmatched(StepContext& ctx,
+                                              const std::vector<Child>& children) {
+  std::vector<std::string> missed;
+  store::RunStore& store = ctx.store();
+  for (const auto& d : store.deliveries_of_root(ctx.run().root_id)) {
+    if (d.status == store::status::kCompleted || d.child_run.empty()) continue;
+    auto child = store.get_run(d.child_run);
+    if (!child || child->parent_run != ctx.run().id || child->parent_step != ctx.step().id)
+      continue;
+    const bool rerun = std::any_of(children.begin(), children.end(), [&](const Child& c) {
+      return c.repo.identity == d.repository && c.subscription.workflow == d.workflow;
+    });
+    if (!rerun) {
+      missed.push_back(d.repository + " " + d.workflow + ": " + d.status +
+                       " in an earlier attempt and no longer matches, so it was not run again");
+    }
+  }
+  return missed;
+}
+
 }  // namespace
 
 Event build_event(const StepContext& ctx) {
@@ -651,6 +674,9 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
       failures.push_back(c.repo.identity + " " + c.subscription.workflow + ": " + c.reason);
     }
   }
+  // A resume never reports success for a child it did not run: a delivery of this step that
+  // an earlier attempt did not complete, and that no longer matches, is a failure.
+  const std::vector<std::string> missed = unfinished_unmatched(ctx, batch->children());
   outcome.outputs = {{"triggered", triggered},
                      {"succeeded", tally.ok},
                      {"failed", tally.failed + tally.cancelled},
@@ -675,8 +701,10 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     if (!failures.empty()) reason += ": " + join(failures, "; ");
     if (tally.cancelled > 0)
       reason += " (" + std::to_string(tally.cancelled) + " cancelled after the first failure)";
+    if (!missed.empty()) reason += "; " + join(missed, "; ");
     return failed(reason);
   }
+  if (!missed.empty()) return failed(join(missed, "; "));
   return outcome;
 }
 
