@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "tako/config/loader.h"
 #include "tako/engine/inputs.h"
 #include "tako/engine/printer.h"
+#include "tako/engine/status_view.h"
 #include "tako/engine/step_io.h"
 #include "tako/repo/identity.h"
 #include "tako/store/run_store.h"
@@ -201,9 +203,16 @@ RunResult RunExecution::execute() {
     if (req_.resume) existing = env_.store->get_run(info_.id);
     if (existing) {
       record_ = *existing;
+      // The attempt this one supersedes counts its own time only, not the gap since then.
+      std::string attempt_end = record_.ended_at;
       for (const auto& s : env_.store->steps(info_.id)) {
         if (s.status == store::status::kCompleted) previous_[s.step_id] = s;
+        attempt_end = std::max({attempt_end, s.started_at, s.ended_at});
       }
+      const long long earlier =
+          record_.options.value("previous_attempts_ms", 0LL) +
+          elapsed_ms(record_.options.value("attempt_started_at", record_.started_at), attempt_end)
+              .value_or(0);
       env_.store->delete_unfinished_steps(info_.id);
       record_.status = store::status::kRunning;
       record_.ended_at.clear();
@@ -212,6 +221,8 @@ RunResult RunExecution::execute() {
       record_.repo_dir = info_.repo_dir.string();
       record_.options = env_.options.to_json();
       record_.options["tako_yml"] = info_.tako_yml.string();
+      record_.options["previous_attempts_ms"] = earlier;
+      record_.options["attempt_started_at"] = started_at_;
       env_.store->update_run(record_);
     } else {
       record_.id = info_.id;

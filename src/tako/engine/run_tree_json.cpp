@@ -1,4 +1,5 @@
 #include "tako/engine/executor.h"
+#include "tako/engine/status_view.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
 
@@ -34,10 +35,7 @@ json run_json(store::RunStore& store, const store::RunRecord& run, int depth_lef
             {"started_at", run.started_at},
             {"ended_at", run.ended_at},
             {"steps", steps}};
-  sys::WallTime a, b;
-  if (sys::parse_iso8601(run.started_at, a) && sys::parse_iso8601(run.ended_at, b)) {
-    j["duration_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
-  }
+  if (auto ms = run_duration_ms(run)) j["duration_ms"] = *ms;
   if (!run.event.is_null()) j["event"] = run.event;
   if (!run.error.empty()) j["error"] = run.error;
   if (!run.failed_step.empty()) j["failed_step"] = run.failed_step;

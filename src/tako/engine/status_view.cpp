@@ -14,18 +14,36 @@ std::string status_label(const std::string& status) {
   return "[" + up + "]";
 }
 
-std::string format_elapsed(const std::string& started_at, const std::string& ended_at) {
+std::optional<long long> elapsed_ms(const std::string& started_at, const std::string& ended_at) {
   sys::WallTime a, b;
-  if (!sys::parse_iso8601(started_at, a) || !sys::parse_iso8601(ended_at, b)) return "";
-  return sys::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(b - a));
+  if (!sys::parse_iso8601(started_at, a) || !sys::parse_iso8601(ended_at, b)) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
 }
+
+std::optional<long long> run_duration_ms(const store::RunRecord& run) {
+  const auto& o = run.options;
+  const std::string start =
+      o.is_object() ? o.value("attempt_started_at", run.started_at) : run.started_at;
+  auto last = elapsed_ms(start, run.ended_at);
+  if (!last) return std::nullopt;
+  return *last + (o.is_object() ? o.value("previous_attempts_ms", 0LL) : 0LL);
+}
+
+namespace {
+
+std::string format_run_duration(const store::RunRecord& run) {
+  auto ms = run_duration_ms(run);
+  return ms ? sys::format_duration(std::chrono::milliseconds(*ms)) : "";
+}
+
+}  // namespace
 
 namespace {
 
 std::string child_line(store::RunStore& store, const store::RunRecord& run) {
   std::string line = run.repository + " " + run.workflow + " " + status_label(run.status);
   if (run.status == store::status::kCompleted) {
-    std::string d = format_elapsed(run.started_at, run.ended_at);
+    std::string d = format_run_duration(run);
     if (!d.empty()) line += " " + d;
   } else if (!run.failed_step.empty()) {
     std::string reason;
@@ -88,7 +106,7 @@ std::vector<std::string> format_status_tree(store::RunStore& store, const std::s
 }
 
 std::string format_run_line(const store::RunRecord& run) {
-  std::string d = format_elapsed(run.started_at, run.ended_at);
+  std::string d = format_run_duration(run);
   std::string line = run.id + "  " + status_label(run.status) + "  " + run.workflow + "  " +
                      run.repository + "  " + run.started_at;
   if (!d.empty()) line += "  " + d;

@@ -2,6 +2,7 @@
 
 // Text views of recorded runs for `tako status` and `tako runs` (SPEC §8).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,12 @@ std::vector<std::string> format_status_tree(store::RunStore& store, const std::s
 // "[COMPLETED]", "[FAILED]", …
 std::string status_label(const std::string& status);
 
-// Wall time between two ISO-8601 times as "3.1s"; "" when either is missing.
-std::string format_elapsed(const std::string& started_at, const std::string& ended_at);
+// Milliseconds between two ISO-8601 times; nullopt when either is missing.
+std::optional<long long> elapsed_ms(const std::string& started_at, const std::string& ended_at);
+
+// How long an ended run took: the sum of its attempts' own times (a resumed run does not
+// count the gap between a killed attempt and its resume); nullopt while it runs.
+std::optional<long long> run_duration_ms(const store::RunRecord& run);
 
 // One line of `tako runs`: id, status, workflow, repository, start time, duration.
 std::string format_run_line(const store::RunRecord& run);

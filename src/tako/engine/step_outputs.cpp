@@ -1,5 +1,5 @@
-#include "tako/engine/run_execution.h"
 #include "tako/engine/printer.h"
+#include "tako/engine/run_execution.h"
 #include "tako/engine/step_io.h"
 #include "tako/sys/file_util.h"
 
