@@ -1,11 +1,10 @@
 #include "tako/engine/subscription_index.h"
 
 #include <deque>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "tako/config/loader.h"
+#include "tako/config/tako_yml_file.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/sha256.h"
 
@@ -45,14 +44,6 @@ config::Subscription subscription_from_json(const json& j) {
 
 namespace {
 
-std::optional<std::string> read_bytes(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return std::nullopt;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 std::vector<config::RepoRef> dependents_of(const json& stored) {
   std::vector<config::RepoRef> out;
   for (const auto& d : stored.value("dependents", json::array())) {
@@ -67,9 +58,15 @@ SubscriptionIndex::SubscriptionIndex(store::RunStore& store, const repo::Univers
     : store_(store), universe_(universe) {}
 
 std::vector<config::RepoRef> SubscriptionIndex::index(const repo::RepoEntry& entry, Stats& stats) {
+  std::optional<std::string> bytes;
+  try {
+    bytes = config::read_tako_yml(entry.tako_yml);
+  } catch (const config::ConfigError& e) {
+    // Not a file tako reads (a FIFO, a link out of the repository, …): no subscriptions.
+    warnings_.push_back(entry.identity + ": " + e.what());
+    return {};  // and not in entries_: a row stored from an earlier, readable file is ignored
+  }
   entries_[entry.identity] = entry;
-  auto bytes = read_bytes(entry.tako_yml);
-  if (!bytes) return {};
   ++stats.repositories;
   const std::string key = entry.tako_yml.string();
   const std::string hash = sys::sha256_hex(*bytes);

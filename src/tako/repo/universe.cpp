@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tako/config/tako_yml_file.h"
 #include "tako/repo/identity.h"
 #include "tako/repo/remote_url.h"
 
@@ -22,8 +23,7 @@ std::string_view to_string(RepoKind kind) {
 }
 
 bool RepoEntry::has_tako_yml() const {
-  std::error_code ec;
-  return fs::is_regular_file(tako_yml, ec);
+  return config::tako_yml_present(tako_yml);
 }
 
 config::RepoRef RepoEntry::repo_ref() const {
@@ -60,14 +60,14 @@ std::vector<RepoEntry> scan_workspace(const fs::path& workspace_dir) {
   std::vector<RepoEntry> entries;
   for (const auto& child : fs::directory_iterator(workspace_dir, ec)) {
     if (hidden(child.path()) || !child.is_directory(ec)) continue;
-    if (fs::is_regular_file(child.path() / "tako.yml", ec)) {
+    if (config::tako_yml_present(child.path() / "tako.yml")) {
       entries.push_back(checkout_entry(fs::absolute(child.path()).lexically_normal()));
       continue;
     }
     std::error_code ec2;
     for (const auto& grandchild : fs::directory_iterator(child.path(), ec2)) {
       if (hidden(grandchild.path()) || !grandchild.is_directory(ec2)) continue;
-      if (fs::is_regular_file(grandchild.path() / "tako.yml", ec2)) {
+      if (config::tako_yml_present(grandchild.path() / "tako.yml")) {
         entries.push_back(checkout_entry(fs::absolute(grandchild.path()).lexically_normal()));
       }
     }

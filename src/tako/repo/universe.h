@@ -31,6 +31,7 @@ struct RepoEntry {
   std::string ref;                 // the cache ref; "" for root and workspace checkouts
   std::filesystem::path tako_yml;  // dir / "tako.yml" (may not exist for a cache clone)
 
+  // Something named tako.yml exists (config::tako_yml_present): reading it may still fail.
   bool has_tako_yml() const;
   // For a cache clone: owner/name:ref; else the identity.
   config::RepoRef repo_ref() const;
