@@ -1,6 +1,7 @@
 #include "tako/engine/fan_out_step.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -273,8 +274,16 @@ class FanOutBatch {
       }
     }
 
-    const fs::path dest = options_.home.workspaces() / run_.root_id / "children" / c.run_id;
+    const fs::path tree_dir = options_.home.workspaces() / run_.root_id;
+    const fs::path dest = tree_dir / "children" / c.run_id;
     try {
+      // Held until the tree ends, so that `tako workspace clean` and `tako cache clean` keep
+      // the workspaces and the clone this child uses.
+      owner_.tree_locks_.hold_tree(tree_dir,
+                                   "run " + run_.root_id + " pid " + std::to_string(::getpid()));
+      if (c.repo.kind == repo::RepoKind::kCache) {
+        owner_.tree_locks_.hold_clone(owner_.universe_.cache(), c.repo.repo_ref());
+      }
       if (c.repo.kind == repo::RepoKind::kCache && !options_.local) {
         // The newest commit of the subscriber's ref, fetched once per tree.
         owner_.universe_.cache().ensure(c.repo.repo_ref(), /*refresh=*/true);

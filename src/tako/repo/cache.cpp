@@ -168,6 +168,20 @@ fs::path RepoCache::lock_path(const config::RepoRef& ref) const {
   return options_.repos_dir / ref.owner / ref.name / ("." + encode_ref(ref.ref) + ".lock");
 }
 
+fs::path RepoCache::in_use_lock_path(const config::RepoRef& ref) const {
+  // A directory of its own: no ref's encoded name can collide with `.in-use`, or with a ref.
+  return options_.repos_dir / ref.owner / ref.name / ".in-use" / (encode_ref(ref.ref) + ".lock");
+}
+
+FileLock RepoCache::hold_in_use(const config::RepoRef& ref) const {
+  check_ref(ref);
+  try {
+    return *FileLock::acquire_shared(in_use_lock_path(ref), milliseconds(-1));
+  } catch (const std::runtime_error& e) {
+    throw RepoError("cannot hold " + ref.to_string() + " in use: " + e.what());
+  }
+}
+
 std::string RepoCache::url_of(const config::RepoRef& ref) const {
   return expand_git_url(options_.url_template, ref.owner, ref.name);
 }

@@ -77,6 +77,15 @@ class RepoCache {
   // Every clone in the cache, sorted by identity then ref.
   std::vector<CachedClone> list() const;
 
+  // The lock that a running tree holds shared while it uses the clone of `ref` (a child's
+  // git worktree shares the clone's object store), and that `tako cache clean` takes
+  // exclusively before removing it: <repos_dir>/<owner>/<name>/.in-use/<ref>.lock. It is not
+  // lock_path(), so that a clone in use can still be fetched by another tree.
+  std::filesystem::path in_use_lock_path(const config::RepoRef& ref) const;
+  // A shared lock on in_use_lock_path(ref), waiting while `tako cache clean` holds it.
+  // Throws RepoError when the lock file cannot be made.
+  FileLock hold_in_use(const config::RepoRef& ref) const;
+
   // Takes the clone's lock (e.g. to keep it from being fetched while in use).
   std::optional<FileLock> lock(const config::RepoRef& ref, std::string_view holder,
                                std::chrono::milliseconds timeout,
