@@ -285,7 +285,8 @@ class FanOutBatch {
         owner_.tree_locks_.hold_clone(owner_.universe_.cache(), c.repo.repo_ref());
       }
       if (c.repo.kind == repo::RepoKind::kCache && !options_.local) {
-        // The newest commit of the subscriber's ref, fetched once per tree.
+        // Discovery fetched it already (once per tree), so the child runs the commit whose
+        // tako.yml discovery read; this only clones it again should it have gone meanwhile.
         owner_.universe_.cache().ensure(c.repo.repo_ref(), /*refresh=*/true);
       }
       owner_.workspaces_.make(c.repo, dest);
@@ -482,8 +483,7 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   // Discovery (SPEC §7.2): every repository of the universe but the emitter, by identity.
   const auto discovery_start = Clock::now();
   SubscriptionIndex index(store, universe_);
-  const SubscriptionIndex::Stats stats =
-      index.refresh(ctx.options().no_cache && !ctx.options().local);
+  const SubscriptionIndex::Stats stats = index.refresh(/*fetch_clones=*/!ctx.options().local);
   for (const auto& w : index.warnings()) ctx.printer().error_line("Warning: " + w);
   FilterCache filters;
   const cel::Activation filter_vars = filter_activation(event);
@@ -534,9 +534,10 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     const auto ms =
         std::chrono::duration<double, std::milli>(Clock::now() - discovery_start).count();
     ctx.printer().error_line(fmt::format(
-        "[debug] discovery: {} repositories, {} tako.yml parsed, {} cloned, {} subscribers, {} "
-        "matched in {:.1f} ms",
-        stats.repositories, stats.parsed, stats.cloned, subscribers, matched.size(), ms));
+        "[debug] discovery: {} clones fetched ({:.1f} ms); {} repositories, {} tako.yml parsed, "
+        "{} cloned, {} subscribers, {} matched in {:.1f} ms",
+        stats.fetched, stats.fetch_ms, stats.repositories, stats.parsed, stats.cloned, subscribers,
+        matched.size(), ms - stats.fetch_ms));
   }
 
   // Cycles and depth (SPEC §7.4), before anything starts.

@@ -110,15 +110,20 @@ SubscriptionIndex::Stats SubscriptionIndex::refresh(bool fetch_clones) {
     std::string key = row.tako_yml_path;
     stored_.emplace(std::move(key), std::move(row));
   }
+  if (fetch_clones) {
+    const auto start = std::chrono::steady_clock::now();
+    // Before reading them, so that discovery and the children it starts see the same commit
+    // (a child's workspace is made from the clone as fetched here: RepoCache fetches a clone
+    // at most once). Several at once: fetching is mostly waiting for the remote.
+    for (const auto& failure :
+         universe_.cache().ensure_all(universe_.cache_refs(), kParallelFetches, &stats.fetched)) {
+      warnings_.push_back(failure.ref.identity() + ": " + failure.message);
+    }
+    stats.fetch_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
   for (const auto& entry : universe_.repositories()) {
     seen.insert(entry.identity);
-    if (fetch_clones && entry.kind == repo::RepoKind::kCache) {
-      try {
-        universe_.cache().ensure(entry.repo_ref(), /*refresh=*/true);
-      } catch (const std::exception& e) {
-        warnings_.push_back(entry.identity + ": " + e.what());
-      }
-    }
     for (auto& dep : index(entry, stats)) pending.push_back(dep);
   }
   // Dependents reach further into the universe: clone what is missing (SPEC §2, item 3).

@@ -74,6 +74,17 @@ class RepoCache {
   // while working, so never call it while holding that lock yourself. Throws RepoError.
   std::filesystem::path ensure(const config::RepoRef& ref, bool refresh = true);
 
+  // A failure of ensure_all(): the clone and the error.
+  struct EnsureError {
+    config::RepoRef ref;
+    std::string message;
+  };
+  // ensure(ref, /*refresh=*/true) for each of `refs` not yet made ready by this object,
+  // `parallel` at a time (fetching is mostly waiting for the network). Returns the failures;
+  // `done`, when given, receives how many were not ready before.
+  std::vector<EnsureError> ensure_all(const std::vector<config::RepoRef>& refs, int parallel,
+                                      std::size_t* done = nullptr);
+
   // Every clone in the cache, sorted by identity then ref.
   std::vector<CachedClone> list() const;
 

@@ -52,6 +52,11 @@ class Universe {
   // ref in order). Nothing is cloned or fetched.
   std::vector<RepoEntry> repositories() const;
 
+  // The cache clones repositories() takes its entries from (one per identity that neither the
+  // root nor a workspace checkout claims), whether or not they hold a tako.yml yet: what
+  // discovery fetches before it reads them.
+  std::vector<config::RepoRef> cache_refs() const;
+
   // The entry for `identity` among the root, the workspaces and the cache, if any.
   std::optional<RepoEntry> find(std::string_view identity) const;
 
