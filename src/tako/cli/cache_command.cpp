@@ -1,7 +1,7 @@
 // `tako cache clean [--older-than DURATION]` (SPEC §8): removes repository clones from the
 // cache (TAKO_HOME/cache/repos, or --cache-dir): all of them, or only those not cloned or
-// fetched within DURATION (e.g. 30d). A clone in use by a running tako (its lock held) is
-// kept. Prints one line per clone and a summary. See docs/repositories.md.
+// fetched within DURATION (e.g. 30d). A clone in use by a running tako (its lock held, or
+// held in use by a running tree whose children work in worktrees of it) is kept. Prints one line per clone and a summary. See docs/repositories.md.
 
 #include <CLI/CLI.hpp>
 #include <memory>

@@ -205,6 +205,8 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     if (ctx.options().repo) {
       auto ref = config::RepoRef::parse(*ctx.options().repo);
       if (!ref) throw UsageError("--repo " + *ctx.options().repo + ": expected owner/name[:ref]");
+      // The root's steps run in this clone: `tako cache clean` keeps it until the tree ends.
+      fan_out->tree_locks().hold_clone(cache, *ref);
       request.repo_dir = cache.ensure(*ref, !o.no_cache);
       request.repository = ref->identity();
     } else {

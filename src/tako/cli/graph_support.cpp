@@ -2,6 +2,7 @@
 
 #include "tako/config/durations.h"
 #include "tako/config/loader.h"
+#include "tako/config/tako_yml_file.h"
 #include "tako/graph/builder.h"
 #include "tako/repo/identity.h"
 
@@ -45,7 +46,7 @@ GraphSession open_graph(Context& ctx) {
     root_dir = ctx.root_dir();
   }
   const fs::path tako_yml = root_dir / "tako.yml";
-  if (!fs::is_regular_file(tako_yml)) {
+  if (!config::tako_yml_present(tako_yml)) {
     throw std::runtime_error("no tako.yml in " + root_dir.string());
   }
   session.root_file = config::load_file(tako_yml);

@@ -22,6 +22,7 @@
 #include "tako/cli/context.h"
 #include "tako/config/expressions.h"
 #include "tako/config/loader.h"
+#include "tako/config/tako_yml_file.h"
 #include "tako/repo/cache.h"
 #include "tako/repo/identity.h"
 #include "tako/repo/universe.h"
@@ -87,7 +88,7 @@ class Validator {
 
 void run_validate(Context& ctx) {
   const fs::path root = ctx.root_dir();
-  if (!fs::exists(root / "tako.yml")) {
+  if (!config::tako_yml_present(root / "tako.yml")) {
     throw std::runtime_error("no tako.yml in " + root.string());
   }
   std::vector<fs::path> workspace_dirs;

@@ -2,6 +2,8 @@
 
 #include <system_error>
 
+#include "tako/config/tako_yml_file.h"
+
 namespace tako::config {
 
 namespace fs = std::filesystem;
@@ -25,7 +27,9 @@ std::optional<fs::path> find_root(const fs::path& start) {
   fs::path dir = fs::weakly_canonical(fs::absolute(start), ec);
   if (ec) dir = fs::absolute(start);
   while (true) {
-    if (fs::is_regular_file(dir / "tako.yml", ec)) return dir;
+    // Whatever is named tako.yml marks the root, so that one that is not a readable file is
+    // reported as such instead of being passed over for a parent directory's.
+    if (tako_yml_present(dir / "tako.yml")) return dir;
     if (!dir.has_parent_path() || dir.parent_path() == dir) return std::nullopt;
     dir = dir.parent_path();
   }

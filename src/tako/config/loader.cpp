@@ -6,11 +6,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -22,6 +20,7 @@
 #include "tako/config/names.h"
 #include "tako/config/schema.h"
 #include "tako/config/suggest.h"
+#include "tako/config/tako_yml_file.h"
 #include "tako/semver/range.h"
 #include "tako/semver/version.h"
 #include "tako/sys/sha256.h"
@@ -34,8 +33,10 @@ namespace {
 
 std::string compose(const fs::path& file, int line, int column, const std::string& key_path,
                     const std::string& message) {
+  // Line 0: an error about the file itself (what it is, whether it can be read), not a place.
   std::string out =
-      file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+      line <= 0 ? file.string() + ": "
+                : file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
   if (!key_path.empty()) out += key_path + ": ";
   return out + message;
 }
@@ -1333,26 +1334,7 @@ TakoFile load_string(std::string_view yaml, const fs::path& file_name) {
 }
 
 TakoFile load_file(const fs::path& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    throw ConfigError(path, 1, 1, "", "cannot read: is a directory");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, 1, 1, "", "cannot read: " + std::string(std::strerror(errno)));
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > kMaxFileSize) {
-    throw ConfigError(path, 1, 1, "",
-                      "file is too large (" + std::to_string(size) +
-                          " bytes; a tako.yml may have at most " + std::to_string(kMaxFileSize) +
-                          " bytes)");
-  }
-  std::string text;
-  char buffer[65536];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxFileSize) break;
-  }
-  return load_string(text, path);
+  return load_string(read_tako_yml(path), path);
 }
 
 }  // namespace tako::config

@@ -13,7 +13,8 @@
 namespace tako::config {
 
 // A tako.yml that cannot be loaded. what(): "<file>:<line>:<col>: <key.path>: <message>"
-// (without "<key.path>: " when the error is about the whole file).
+// (without "<key.path>: " when the error is about the whole document, and without
+// "<line>:<col>: " when line is 0: about the file itself, e.g. "not a regular file (a FIFO)").
 class ConfigError : public std::runtime_error {
  public:
   ConfigError(std::filesystem::path file, int line, int column, std::string key_path,
@@ -37,7 +38,8 @@ class ConfigError : public std::runtime_error {
 // Largest tako.yml accepted, in bytes.
 inline constexpr std::size_t kMaxFileSize = 1024 * 1024;
 
-// Reads and loads `path`. Throws ConfigError (also when the file cannot be read).
+// Reads `path` with read_tako_yml (tako_yml_file.h: regular files only, symbolic links only
+// inside the repository) and loads it. Throws ConfigError (also when it cannot be read).
 TakoFile load_file(const std::filesystem::path& path);
 
 // Loads `yaml` as if read from `file_name` (used in messages and as TakoFile::path).

@@ -1,6 +1,7 @@
 #include "tako/engine/fan_out_step.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -340,10 +341,19 @@ class FanOutBatch {
       }
     }
 
-    const fs::path dest = options_.home.workspaces() / run_.root_id / "children" / c.run_id;
+    const fs::path tree_dir = options_.home.workspaces() / run_.root_id;
+    const fs::path dest = tree_dir / "children" / c.run_id;
     try {
+      // Held until the tree ends, so that `tako workspace clean` and `tako cache clean` keep
+      // the workspaces and the clone this child uses.
+      owner_.tree_locks_.hold_tree(tree_dir,
+                                   "run " + run_.root_id + " pid " + std::to_string(::getpid()));
+      if (c.repo.kind == repo::RepoKind::kCache) {
+        owner_.tree_locks_.hold_clone(owner_.universe_.cache(), c.repo.repo_ref());
+      }
       if (c.repo.kind == repo::RepoKind::kCache && !options_.local) {
-        // The newest commit of the subscriber's ref, fetched once per tree.
+        // Discovery fetched it already (once per tree), so the child runs the commit whose
+        // tako.yml discovery read; this only clones it again should it have gone meanwhile.
         owner_.universe_.cache().ensure(c.repo.repo_ref(), /*refresh=*/true);
       }
       owner_.workspaces_.make(c.repo, dest);
@@ -550,8 +560,7 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   // Discovery (SPEC §7.2): every repository of the universe but the emitter, by identity.
   const auto discovery_start = Clock::now();
   SubscriptionIndex index(store, universe_);
-  const SubscriptionIndex::Stats stats =
-      index.refresh(ctx.options().no_cache && !ctx.options().local);
+  const SubscriptionIndex::Stats stats = index.refresh(/*fetch_clones=*/!ctx.options().local);
   for (const auto& w : index.warnings()) ctx.printer().error_line("Warning: " + w);
   FilterCache filters;
   const cel::Activation filter_vars = filter_activation(event);
@@ -602,9 +611,10 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     const auto ms =
         std::chrono::duration<double, std::milli>(Clock::now() - discovery_start).count();
     ctx.printer().error_line(fmt::format(
-        "[debug] discovery: {} repositories, {} tako.yml parsed, {} cloned, {} subscribers, {} "
-        "matched in {:.1f} ms",
-        stats.repositories, stats.parsed, stats.cloned, subscribers, matched.size(), ms));
+        "[debug] discovery: {} clones fetched ({:.1f} ms); {} repositories, {} tako.yml parsed, "
+        "{} cloned, {} subscribers, {} matched in {:.1f} ms",
+        stats.fetched, stats.fetch_ms, stats.repositories, stats.parsed, stats.cloned, subscribers,
+        matched.size(), ms - stats.fetch_ms));
   }
 
   // Cycles and depth (SPEC §7.4), before anything starts.

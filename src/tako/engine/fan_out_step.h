@@ -18,6 +18,7 @@
 #include "tako/engine/builtin.h"
 #include "tako/engine/event.h"
 #include "tako/repo/child_workspace.h"
+#include "tako/repo/tree_locks.h"
 #include "tako/repo/universe.h"
 
 namespace tako::engine {
@@ -48,6 +49,10 @@ class FanOutStep : public BuiltinStep {
   // `parallel` at a time.
   void remove_workspaces(const std::filesystem::path& tree_dir, int parallel);
 
+  // What the tree holds until it ends (its workspace tree, the clones it uses), so that
+  // cleaning beside it keeps them; released when this object goes.
+  repo::TreeLocks& tree_locks() { return tree_locks_; }
+
  private:
   const repo::Universe& universe_;
   repo::ChildWorkspaces& workspaces_;
@@ -57,6 +62,7 @@ class FanOutStep : public BuiltinStep {
   std::atomic<int> tree_children_{0};
   std::atomic<bool> warned_size_{false};
   const sys::CancelToken* tree_cancel_;
+  repo::TreeLocks tree_locks_;
 
   friend class FanOutBatch;
   void note_workspace(const std::filesystem::path& dir);

@@ -1,11 +1,10 @@
 #include "tako/engine/subscription_index.h"
 
 #include <deque>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "tako/config/loader.h"
+#include "tako/config/tako_yml_file.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/sha256.h"
 
@@ -45,14 +44,6 @@ config::Subscription subscription_from_json(const json& j) {
 
 namespace {
 
-std::optional<std::string> read_bytes(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return std::nullopt;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 std::vector<config::RepoRef> dependents_of(const json& stored) {
   std::vector<config::RepoRef> out;
   for (const auto& d : stored.value("dependents", json::array())) {
@@ -67,9 +58,15 @@ SubscriptionIndex::SubscriptionIndex(store::RunStore& store, const repo::Univers
     : store_(store), universe_(universe) {}
 
 std::vector<config::RepoRef> SubscriptionIndex::index(const repo::RepoEntry& entry, Stats& stats) {
+  std::optional<std::string> bytes;
+  try {
+    bytes = config::read_tako_yml(entry.tako_yml);
+  } catch (const config::ConfigError& e) {
+    // Not a file tako reads (a FIFO, a link out of the repository, …): no subscriptions.
+    warnings_.push_back(entry.identity + ": " + e.what());
+    return {};  // and not in entries_: a row stored from an earlier, readable file is ignored
+  }
   entries_[entry.identity] = entry;
-  auto bytes = read_bytes(entry.tako_yml);
-  if (!bytes) return {};
   ++stats.repositories;
   const std::string key = entry.tako_yml.string();
   const std::string hash = sys::sha256_hex(*bytes);
@@ -113,15 +110,20 @@ SubscriptionIndex::Stats SubscriptionIndex::refresh(bool fetch_clones) {
     std::string key = row.tako_yml_path;
     stored_.emplace(std::move(key), std::move(row));
   }
+  if (fetch_clones) {
+    const auto start = std::chrono::steady_clock::now();
+    // Before reading them, so that discovery and the children it starts see the same commit
+    // (a child's workspace is made from the clone as fetched here: RepoCache fetches a clone
+    // at most once). Several at once: fetching is mostly waiting for the remote.
+    for (const auto& failure :
+         universe_.cache().ensure_all(universe_.cache_refs(), kParallelFetches, &stats.fetched)) {
+      warnings_.push_back(failure.ref.identity() + ": " + failure.message);
+    }
+    stats.fetch_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
   for (const auto& entry : universe_.repositories()) {
     seen.insert(entry.identity);
-    if (fetch_clones && entry.kind == repo::RepoKind::kCache) {
-      try {
-        universe_.cache().ensure(entry.repo_ref(), /*refresh=*/true);
-      } catch (const std::exception& e) {
-        warnings_.push_back(entry.identity + ": " + e.what());
-      }
-    }
     for (auto& dep : index(entry, stats)) pending.push_back(dep);
   }
   // Dependents reach further into the universe: clone what is missing (SPEC §2, item 3).

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -29,15 +30,22 @@ class SubscriptionIndex {
     std::size_t repositories = 0;  // tako.yml files seen
     std::size_t parsed = 0;        // of which re-parsed because new or changed
     std::size_t cloned = 0;        // dependents cloned on demand
+    std::size_t fetched = 0;       // cache clones fetched (or found fresh) before reading
+    double fetch_ms = 0;           // the time that took
   };
+
+  // Cache clones fetched at once by refresh().
+  static constexpr int kParallelFetches = 8;
 
   SubscriptionIndex(store::RunStore& store, const repo::Universe& universe);
 
   // Brings the index up to date with the universe: the root, workspaces and cache clones, then
   // every repository named in a `dependents:` entry of one already seen, cloned when missing
   // (not with --local: then missing ones are warnings). Load errors become warnings.
-  // With `fetch_clones` (--no-cache), every cache clone is fetched first, so that
-  // subscriptions pushed since it was cloned are seen.
+  // With `fetch_clones` (every fan-out but --local's), the cache clones are fetched first,
+  // kParallelFetches at a time and each at most once per RepoCache (once per tree; not within
+  // TAKO_FETCH_TTL), and dependents reached are fetched too: discovery reads the newest commit
+  // of each subscriber, the one its child then runs.
   Stats refresh(bool fetch_clones = false);
 
   // Repositories with a subscription naming `source` and `event_type`, sorted by identity.

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -168,6 +169,20 @@ fs::path RepoCache::lock_path(const config::RepoRef& ref) const {
   return options_.repos_dir / ref.owner / ref.name / ("." + encode_ref(ref.ref) + ".lock");
 }
 
+fs::path RepoCache::in_use_lock_path(const config::RepoRef& ref) const {
+  // A directory of its own: no ref's encoded name can collide with `.in-use`, or with a ref.
+  return options_.repos_dir / ref.owner / ref.name / ".in-use" / (encode_ref(ref.ref) + ".lock");
+}
+
+FileLock RepoCache::hold_in_use(const config::RepoRef& ref) const {
+  check_ref(ref);
+  try {
+    return *FileLock::acquire_shared(in_use_lock_path(ref), milliseconds(-1));
+  } catch (const std::runtime_error& e) {
+    throw RepoError("cannot hold " + ref.to_string() + " in use: " + e.what());
+  }
+}
+
 std::string RepoCache::url_of(const config::RepoRef& ref) const {
   return expand_git_url(options_.url_template, ref.owner, ref.name);
 }
@@ -214,6 +229,40 @@ fs::path RepoCache::ensure(const config::RepoRef& ref, bool refresh) {
   std::lock_guard<std::mutex> guard(mu_);
   refreshed_.insert(key);
   return dir;
+}
+
+std::vector<RepoCache::EnsureError> RepoCache::ensure_all(const std::vector<config::RepoRef>& refs,
+                                                          int parallel, std::size_t* done) {
+  std::vector<config::RepoRef> pending;
+  {
+    std::lock_guard<std::mutex> guard(mu_);
+    for (const auto& ref : refs) {
+      if (refreshed_.count(ref.to_string()) == 0) pending.push_back(ref);
+    }
+  }
+  if (done != nullptr) *done = pending.size();
+  std::vector<EnsureError> errors;
+  std::mutex errors_mu;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < pending.size(); i = next++) {
+      try {
+        ensure(pending[i], /*refresh=*/true);
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> guard(errors_mu);
+        errors.push_back({pending[i], e.what()});
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  const size_t n = std::min(pending.size(), static_cast<size_t>(std::max(1, parallel)));
+  for (size_t i = 1; i < n; ++i) workers.emplace_back(work);
+  work();
+  for (auto& t : workers) t.join();
+  std::sort(errors.begin(), errors.end(), [](const EnsureError& a, const EnsureError& b) {
+    return a.ref.to_string() < b.ref.to_string();
+  });
+  return errors;
 }
 
 fs::path RepoCache::clone_locked(const config::RepoRef& ref) {

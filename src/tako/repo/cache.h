@@ -74,8 +74,28 @@ class RepoCache {
   // while working, so never call it while holding that lock yourself. Throws RepoError.
   std::filesystem::path ensure(const config::RepoRef& ref, bool refresh = true);
 
+  // A failure of ensure_all(): the clone and the error.
+  struct EnsureError {
+    config::RepoRef ref;
+    std::string message;
+  };
+  // ensure(ref, /*refresh=*/true) for each of `refs` not yet made ready by this object,
+  // `parallel` at a time (fetching is mostly waiting for the network). Returns the failures;
+  // `done`, when given, receives how many were not ready before.
+  std::vector<EnsureError> ensure_all(const std::vector<config::RepoRef>& refs, int parallel,
+                                      std::size_t* done = nullptr);
+
   // Every clone in the cache, sorted by identity then ref.
   std::vector<CachedClone> list() const;
+
+  // The lock that a running tree holds shared while it uses the clone of `ref` (a child's
+  // git worktree shares the clone's object store), and that `tako cache clean` takes
+  // exclusively before removing it: <repos_dir>/<owner>/<name>/.in-use/<ref>.lock. It is not
+  // lock_path(), so that a clone in use can still be fetched by another tree.
+  std::filesystem::path in_use_lock_path(const config::RepoRef& ref) const;
+  // A shared lock on in_use_lock_path(ref), waiting while `tako cache clean` holds it.
+  // Throws RepoError when the lock file cannot be made.
+  FileLock hold_in_use(const config::RepoRef& ref) const;
 
   // Takes the clone's lock (e.g. to keep it from being fetched while in use).
   std::optional<FileLock> lock(const config::RepoRef& ref, std::string_view holder,

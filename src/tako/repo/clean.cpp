@@ -48,6 +48,14 @@ CleanReport clean_cache(const RepoCache& cache, std::optional<milliseconds> olde
       report.kept.push_back(std::move(item));
       continue;
     }
+    // Running trees hold this one shared while their children work in worktrees of the clone.
+    auto in_use =
+        FileLock::acquire(cache.in_use_lock_path(clone.ref), "tako cache clean", milliseconds(0));
+    if (!in_use) {
+      item.reason = "in use by a running tree: a child run works in a git worktree of it";
+      report.kept.push_back(std::move(item));
+      continue;
+    }
     // Move it aside first so that no one ever sees a half-removed clone.
     std::error_code ec;
     const fs::path doomed = clone.dir.parent_path() / (".removing-" + encode_ref(clone.ref.ref));
@@ -59,9 +67,14 @@ CleanReport clean_cache(const RepoCache& cache, std::optional<milliseconds> olde
       report.kept.push_back(std::move(item));
       continue;
     }
+    // The lock files go too, while held: a waiter on one of them finds it unlinked and
+    // starts over on a new file (FileLock).
     fs::remove(lock->path(), ec);
+    fs::remove(in_use->path(), ec);
+    in_use->release();
     lock->release();
     report.removed.push_back(std::move(item));
+    remove_if_empty(in_use->path().parent_path());
     remove_if_empty(clone.dir.parent_path());
     remove_if_empty(clone.dir.parent_path().parent_path());
   }
@@ -98,11 +111,13 @@ CleanReport clean_workspaces(const config::Home& home, std::optional<millisecond
       report.kept.push_back(std::move(item));
       continue;
     }
+    // Removed while the lock is held (the lock file with it): a tree that was waiting for the
+    // lock finds its file unlinked and makes the directory anew (FileLock).
     bool ok = true;
     for (const auto& child : children) ok = workspaces.remove(child) && ok;
-    lock->release();
     std::error_code ec3;
     fs::remove_all(tree, ec3);
+    lock->release();
     if (ec3 || !ok) {
       item.reason = ec3 ? ec3.message() : "some children could not be removed";
       report.kept.push_back(std::move(item));

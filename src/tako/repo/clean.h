@@ -32,7 +32,8 @@ struct CleanReport {
 std::filesystem::path workspace_tree_lock_path(const std::filesystem::path& tree_dir);
 
 // Removes every cache clone last cloned or fetched more than `older_than` ago (all of them
-// when nullopt) whose lock is free; empty owner/name directories go too.
+// when nullopt) whose lock is free and that no running tree holds in use
+// (RepoCache::in_use_lock_path); empty owner/name directories go too.
 CleanReport clean_cache(const RepoCache& cache,
                         std::optional<std::chrono::milliseconds> older_than);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,9 +29,9 @@ int open_lock_file(const fs::path& path) {
   return fd;
 }
 
-bool try_flock(int fd, bool block) {
+bool try_flock(int fd, bool shared, bool block) {
   while (true) {
-    if (::flock(fd, LOCK_EX | (block ? 0 : LOCK_NB)) == 0) return true;
+    if (::flock(fd, (shared ? LOCK_SH : LOCK_EX) | (block ? 0 : LOCK_NB)) == 0) return true;
     if (errno == EINTR) continue;
     if (errno == EWOULDBLOCK) return false;
     throw std::runtime_error(std::string("flock failed: ") + std::strerror(errno));
@@ -52,30 +53,57 @@ std::string read_all(int fd) {
   return text;
 }
 
+// Whether `path` still names the file open as `fd` (its holder may have removed it).
+bool still_linked(int fd, const fs::path& path) {
+  struct stat open_st {};
+  struct stat path_st {};
+  if (::fstat(fd, &open_st) != 0 || ::stat(path.c_str(), &path_st) != 0) return false;
+  return open_st.st_dev == path_st.st_dev && open_st.st_ino == path_st.st_ino;
+}
+
 }  // namespace
 
 std::optional<FileLock> FileLock::acquire(const fs::path& lock_path, std::string_view holder,
                                           std::chrono::milliseconds timeout,
                                           std::string* current_holder) {
-  int fd = open_lock_file(lock_path);
+  return take(lock_path, /*shared=*/false, holder, timeout, current_holder);
+}
+
+std::optional<FileLock> FileLock::acquire_shared(const fs::path& lock_path,
+                                                 std::chrono::milliseconds timeout) {
+  return take(lock_path, /*shared=*/true, "", timeout, nullptr);
+}
+
+std::optional<FileLock> FileLock::take(const fs::path& lock_path, bool shared,
+                                       std::string_view holder, std::chrono::milliseconds timeout,
+                                       std::string* current_holder) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::max(timeout, std::chrono::milliseconds(0));
+  int fd = -1;
   bool locked = false;
-  try {
-    if (timeout.count() < 0) {
-      locked = try_flock(fd, true);
-    } else {
-      const auto deadline = std::chrono::steady_clock::now() + timeout;
-      auto pause = std::chrono::milliseconds(5);
-      while (!(locked = try_flock(fd, false))) {
-        auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) break;
-        std::this_thread::sleep_for(
-            std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
-        pause = std::min(pause * 2, std::chrono::milliseconds(100));
+  while (true) {
+    fd = open_lock_file(lock_path);
+    locked = false;
+    try {
+      if (timeout.count() < 0) {
+        locked = try_flock(fd, shared, true);
+      } else {
+        auto pause = std::chrono::milliseconds(5);
+        while (!(locked = try_flock(fd, shared, false))) {
+          auto now = std::chrono::steady_clock::now();
+          if (now >= deadline) break;
+          std::this_thread::sleep_for(
+              std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+          pause = std::min(pause * 2, std::chrono::milliseconds(100));
+        }
       }
+    } catch (...) {
+      ::close(fd);
+      throw;
     }
-  } catch (...) {
+    // Locked a file its holder removed meanwhile: that lock guards nothing any more.
+    if (!locked || still_linked(fd, lock_path)) break;
     ::close(fd);
-    throw;
   }
   if (!locked) {
     if (current_holder != nullptr) {
@@ -90,6 +118,7 @@ std::optional<FileLock> FileLock::acquire(const fs::path& lock_path, std::string
     ::close(fd);
     return std::nullopt;
   }
+  if (shared) return FileLock(fd, lock_path, true);
   if (::ftruncate(fd, 0) == 0) {
     std::string text(holder);
     text.push_back('\n');
@@ -101,7 +130,7 @@ std::optional<FileLock> FileLock::acquire(const fs::path& lock_path, std::string
       off += static_cast<size_t>(n);
     }
   }
-  return FileLock(fd, lock_path);
+  return FileLock(fd, lock_path, false);
 }
 
 std::string FileLock::read_holder(const fs::path& lock_path) {
@@ -113,13 +142,14 @@ std::string FileLock::read_holder(const fs::path& lock_path) {
 }
 
 FileLock::FileLock(FileLock&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), shared_(other.shared_) {}
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {
   if (this != &other) {
     release();
     fd_ = std::exchange(other.fd_, -1);
     path_ = std::move(other.path_);
+    shared_ = other.shared_;
   }
   return *this;
 }
@@ -131,8 +161,9 @@ FileLock::~FileLock() {
 void FileLock::release() {
   if (fd_ < 0) return;
   // Leave the file in place (removing it would race with a waiter that opened it already),
-  // but clear the holder text so that a stale name is never reported.
-  if (::ftruncate(fd_, 0) != 0) {
+  // but clear the holder text so that a stale name is never reported. A shared holder wrote
+  // none, and must not clear the text of an exclusive holder that may come after it.
+  if (!shared_ && ::ftruncate(fd_, 0) != 0) {
     // Nothing to do: the lock is released by close() all the same.
   }
   ::flock(fd_, LOCK_UN);

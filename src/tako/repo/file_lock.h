@@ -1,8 +1,14 @@
 #pragma once
 
-// Advisory file locks (SPEC §8): flock(2), exclusive, released by the kernel when the holder
-// dies. The lock file holds a short text naming the holder ("run exec-… pid 123") so that a
-// process that finds the lock taken can say who holds it.
+// Advisory file locks (SPEC §8): flock(2), released by the kernel when the holder dies.
+// Exclusive locks write a short text naming the holder ("run exec-… pid 123") into the lock
+// file so that a process that finds the lock taken can say who holds it; shared locks (many
+// holders at once, e.g. the trees using a cache clone) write nothing.
+//
+// A lock file may be removed by whoever holds it exclusively (cleaning removes a clone's
+// or a workspace tree's lock file with it). A process that was waiting on the removed file
+// then finds, once it has the lock, that the path no longer names that file, and starts over
+// on the path's new file: so two processes never both believe they hold "the" lock.
 
 #include <chrono>
 #include <filesystem>
@@ -23,6 +29,12 @@ class FileLock {
                                          std::string_view holder, std::chrono::milliseconds timeout,
                                          std::string* current_holder = nullptr);
 
+  // A shared lock on `lock_path` (created like acquire()'s): taken while nobody holds it
+  // exclusively, held alongside any other shared holders. Same `timeout` rules; nullopt on
+  // timeout. Throws std::runtime_error when the file cannot be created or opened.
+  static std::optional<FileLock> acquire_shared(const std::filesystem::path& lock_path,
+                                                std::chrono::milliseconds timeout);
+
   // The text the current holder wrote into `lock_path`, or "" when unknown.
   static std::string read_holder(const std::filesystem::path& lock_path);
 
@@ -38,9 +50,14 @@ class FileLock {
   void release();
 
  private:
-  FileLock(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+  FileLock(int fd, std::filesystem::path path, bool shared)
+      : fd_(fd), path_(std::move(path)), shared_(shared) {}
+  static std::optional<FileLock> take(const std::filesystem::path& lock_path, bool shared,
+                                      std::string_view holder, std::chrono::milliseconds timeout,
+                                      std::string* current_holder);
   int fd_ = -1;
   std::filesystem::path path_;
+  bool shared_ = false;
 };
 
 // One lock to take: `key` orders the acquisition (an identity such as "acme/go-lib:main").

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "tako/config/tako_yml_file.h"
 #include "tako/repo/git.h"
 
 namespace tako::repo {
@@ -48,7 +49,8 @@ std::string identity_from_path(const fs::path& dir) {
 
 std::optional<std::string> read_metadata_repo(const fs::path& tako_yml) {
   try {
-    YAML::Node root = YAML::LoadFile(tako_yml.string());
+    // Through the checked reader: a FIFO or a link out of the repository reads as no name.
+    YAML::Node root = YAML::Load(config::read_tako_yml(tako_yml));
     if (!root.IsMap()) return std::nullopt;
     YAML::Node metadata = root["metadata"];
     if (!metadata || !metadata.IsMap()) return std::nullopt;

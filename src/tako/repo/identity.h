@@ -16,7 +16,8 @@ namespace tako::repo {
 std::string identity_of_directory(const std::filesystem::path& dir, const config::TakoFile* file);
 
 // `metadata.repo` read from `tako_yml` without the full loader (nullopt when absent or the
-// file cannot be read as YAML). Cheap, never throws: used to name workspace checkouts.
+// file cannot be read, by config::read_tako_yml's rules, or parsed as YAML). Cheap, never
+// throws: used to name workspace checkouts.
 std::optional<std::string> read_metadata_repo(const std::filesystem::path& tako_yml);
 
 // The identity of `dir` when `tako_yml` may hold a metadata.repo override.

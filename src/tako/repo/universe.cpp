@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tako/config/tako_yml_file.h"
 #include "tako/repo/identity.h"
 #include "tako/repo/remote_url.h"
 
@@ -22,8 +23,7 @@ std::string_view to_string(RepoKind kind) {
 }
 
 bool RepoEntry::has_tako_yml() const {
-  std::error_code ec;
-  return fs::is_regular_file(tako_yml, ec);
+  return config::tako_yml_present(tako_yml);
 }
 
 config::RepoRef RepoEntry::repo_ref() const {
@@ -60,14 +60,14 @@ std::vector<RepoEntry> scan_workspace(const fs::path& workspace_dir) {
   std::vector<RepoEntry> entries;
   for (const auto& child : fs::directory_iterator(workspace_dir, ec)) {
     if (hidden(child.path()) || !child.is_directory(ec)) continue;
-    if (fs::is_regular_file(child.path() / "tako.yml", ec)) {
+    if (config::tako_yml_present(child.path() / "tako.yml")) {
       entries.push_back(checkout_entry(fs::absolute(child.path()).lexically_normal()));
       continue;
     }
     std::error_code ec2;
     for (const auto& grandchild : fs::directory_iterator(child.path(), ec2)) {
       if (hidden(grandchild.path()) || !grandchild.is_directory(ec2)) continue;
-      if (fs::is_regular_file(grandchild.path() / "tako.yml", ec2)) {
+      if (config::tako_yml_present(grandchild.path() / "tako.yml")) {
         entries.push_back(checkout_entry(fs::absolute(grandchild.path()).lexically_normal()));
       }
     }
@@ -107,11 +107,17 @@ void Universe::set_root(const std::string& identity, const fs::path& dir) {
   root_ = std::move(entry);
 }
 
-std::vector<RepoEntry> Universe::repositories() const {
+namespace {
+
+// Every known repository, one per identity (the root, else a workspace checkout, else a cache
+// clone: `main` preferred, else the first ref in order), with or without a tako.yml.
+std::map<std::string, RepoEntry> all_entries(const std::optional<RepoEntry>& root,
+                                             const std::vector<RepoEntry>& workspace,
+                                             const RepoCache& cache) {
   std::map<std::string, RepoEntry> by_identity;
-  if (root_) by_identity.emplace(root_->identity, *root_);
-  for (const auto& entry : workspace_) by_identity.emplace(entry.identity, entry);
-  for (const auto& clone : cache_.list()) {
+  if (root) by_identity.emplace(root->identity, *root);
+  for (const auto& entry : workspace) by_identity.emplace(entry.identity, entry);
+  for (const auto& clone : cache.list()) {
     const std::string identity = clone.ref.identity();
     auto it = by_identity.find(identity);
     if (it != by_identity.end()) {
@@ -132,10 +138,23 @@ std::vector<RepoEntry> Universe::repositories() const {
     entry.tako_yml = clone.dir / "tako.yml";
     by_identity.emplace(identity, std::move(entry));
   }
+  return by_identity;
+}
+
+}  // namespace
+
+std::vector<RepoEntry> Universe::repositories() const {
   std::vector<RepoEntry> out;
-  out.reserve(by_identity.size());
-  for (auto& [identity, entry] : by_identity) {
+  for (auto& [identity, entry] : all_entries(root_, workspace_, cache_)) {
     if (entry.has_tako_yml()) out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::vector<config::RepoRef> Universe::cache_refs() const {
+  std::vector<config::RepoRef> out;
+  for (const auto& [identity, entry] : all_entries(root_, workspace_, cache_)) {
+    if (entry.kind == RepoKind::kCache) out.push_back(entry.repo_ref());
   }
   return out;
 }

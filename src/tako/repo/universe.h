@@ -31,6 +31,7 @@ struct RepoEntry {
   std::string ref;                 // the cache ref; "" for root and workspace checkouts
   std::filesystem::path tako_yml;  // dir / "tako.yml" (may not exist for a cache clone)
 
+  // Something named tako.yml exists (config::tako_yml_present): reading it may still fail.
   bool has_tako_yml() const;
   // For a cache clone: owner/name:ref; else the identity.
   config::RepoRef repo_ref() const;
@@ -50,6 +51,11 @@ class Universe {
   // root, else a workspace checkout, else a cache clone (ref `main` preferred, else the first
   // ref in order). Nothing is cloned or fetched.
   std::vector<RepoEntry> repositories() const;
+
+  // The cache clones repositories() takes its entries from (one per identity that neither the
+  // root nor a workspace checkout claims), whether or not they hold a tako.yml yet: what
+  // discovery fetches before it reads them.
+  std::vector<config::RepoRef> cache_refs() const;
 
   // The entry for `identity` among the root, the workspaces and the cache, if any.
   std::optional<RepoEntry> find(std::string_view identity) const;

@@ -1,4 +1,4 @@
-// Runs CEL's own "simple" conformance data (../shared/cel-conformance) against tako::cel.
+// Runs CEL's own "simple" conformance data (tests/data/cel-spec) against tako::cel.
 // Tests outside Tako's scope (protobuf messages, wrappers, enums, containers) are skipped, as
 // the data's README says; every other test must pass. Counts per file are printed.
 

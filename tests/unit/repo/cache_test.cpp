@@ -208,5 +208,29 @@ TEST(RefEncodingTest, RoundTrips) {
   EXPECT_EQ(decode_ref("trail%2"), "trail%2");
 }
 
+TEST_F(CacheTest, EnsureAllFetchesEachCloneOnceAndReportsFailures) {
+  for (const char* id : {"acme/a", "acme/b", "acme/c"}) world.add_repo(id, "version: 0.1.0\n");
+  {
+    RepoCache cache(options());
+    for (const char* name : {"a", "b", "c"}) cache.ensure(ref_of("acme", name));
+  }
+  world.commit_and_push("acme/b", {{"NEW", "new file\n"}});
+  RepoCache cache(options());
+  const std::vector<config::RepoRef> refs = {ref_of("acme", "a"), ref_of("acme", "b"),
+                                             ref_of("acme", "c"), ref_of("acme", "ghost")};
+  std::size_t done = 0;
+  auto errors = cache.ensure_all(refs, 8, &done);
+  EXPECT_EQ(done, 4u);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].ref.to_string(), "acme/ghost:main");
+  EXPECT_THAT(errors[0].message, HasSubstr("cannot clone acme/ghost:main"));
+  EXPECT_EQ(testing::read_file(dir / "cache/repos/acme/b/main/NEW"), "new file\n");
+  // Once per RepoCache: nothing is fetched again, however often it is asked.
+  world.commit_and_push("acme/b", {{"NEWER", "x\n"}});
+  cache.ensure_all(refs, 8, &done);
+  EXPECT_EQ(done, 1u);  // only the one that failed is tried again
+  EXPECT_FALSE(fs::exists(dir / "cache/repos/acme/b/main/NEWER"));
+}
+
 }  // namespace
 }  // namespace tako::repo

@@ -4,6 +4,7 @@
 
 #include "support/git_world.h"
 #include "support/temp_dir.h"
+#include "tako/repo/tree_locks.h"
 
 namespace tako::repo {
 namespace {
@@ -79,6 +80,50 @@ TEST_F(CleanTest, WorkspaceCleanRemovesWorktreesAndTheirRegistration) {
   EXPECT_FALSE(fs::exists(tree));
   EXPECT_TRUE(fs::exists(busy));
   EXPECT_EQ(git(source.dir, {"worktree", "list"}).find("exec-2026"), std::string::npos);
+}
+
+TEST_F(CleanTest, CacheCleanKeepsACloneATreeHoldsInUse) {
+  RepoCache cache(options());
+  cache.ensure(ref_of("a"));
+  cache.ensure(ref_of("b"));
+  TreeLocks tree;
+  tree.hold_clone(cache, ref_of("b"));
+  auto report = clean_cache(cache, std::nullopt);
+  ASSERT_EQ(report.removed.size(), 1u);
+  EXPECT_EQ(report.removed[0].name, "acme/a:main");
+  ASSERT_EQ(report.kept.size(), 1u);
+  EXPECT_EQ(report.kept[0].name, "acme/b:main");
+  EXPECT_EQ(report.kept[0].reason,
+            "in use by a running tree: a child run works in a git worktree of it");
+  EXPECT_TRUE(fs::exists(home.repos_cache() / "acme/b/main/tako.yml"));
+  // A clone in use can still be fetched.
+  RepoCache other(options());
+  EXPECT_NO_THROW(other.ensure(ref_of("b")));
+
+  tree.release_all();
+  report = clean_cache(cache, std::nullopt);
+  ASSERT_EQ(report.removed.size(), 1u);
+  EXPECT_TRUE(report.kept.empty());
+  EXPECT_FALSE(fs::exists(home.repos_cache() / "acme/b"));  // lock files and all
+}
+
+TEST_F(CleanTest, WorkspaceCleanKeepsATreeThatHoldsItsLock) {
+  const fs::path tree_dir = home.workspaces() / "exec-20261121-120000-0123abcd";
+  TreeLocks tree;
+  tree.hold_tree(tree_dir, "run exec-20261121-120000-0123abcd pid 9");
+  tree.hold_tree(tree_dir, "again: nothing happens");
+  fs::create_directories(tree_dir / "children/c1");
+  ChildWorkspaces workspaces(/*allow_reflink=*/false);
+  auto report = clean_workspaces(home, std::nullopt, workspaces);
+  EXPECT_TRUE(report.removed.empty());
+  ASSERT_EQ(report.kept.size(), 1u);
+  EXPECT_EQ(report.kept[0].reason, "in use by run exec-20261121-120000-0123abcd pid 9");
+  EXPECT_TRUE(fs::exists(tree_dir / "children/c1"));
+
+  tree.release_all();
+  report = clean_workspaces(home, std::nullopt, workspaces);
+  EXPECT_EQ(report.removed.size(), 1u);
+  EXPECT_FALSE(fs::exists(tree_dir));
 }
 
 }  // namespace

@@ -111,6 +111,40 @@ TEST(FileLockTest, KernelReleasesLockWhenHolderIsKilled) {
   EXPECT_TRUE(FileLock::acquire(path, "parent", 0ms).has_value());
 }
 
+TEST(FileLockTest, SharedLocksCoexistAndKeepExclusiveOut) {
+  TempDir dir;
+  auto path = dir / "use/x.lock";
+  auto a = FileLock::acquire_shared(path, 0ms);
+  auto b = FileLock::acquire_shared(path, 0ms);
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(b);
+  EXPECT_FALSE(FileLock::acquire(path, "cleaner", 0ms).has_value());
+  a->release();
+  EXPECT_FALSE(FileLock::acquire(path, "cleaner", 0ms).has_value());
+  b->release();
+  auto exclusive = FileLock::acquire(path, "cleaner", 0ms);
+  ASSERT_TRUE(exclusive);
+  EXPECT_FALSE(FileLock::acquire_shared(path, 0ms).has_value());
+}
+
+TEST(FileLockTest, WaiterOnARemovedLockFileStartsOverOnTheNewOne) {
+  TempDir dir;
+  auto path = dir / "x.lock";
+  auto first = FileLock::acquire(path, "remover", 0ms);
+  ASSERT_TRUE(first);
+  std::optional<FileLock> waiter;
+  std::thread t([&] { waiter = FileLock::acquire_shared(path, 10s); });
+  std::this_thread::sleep_for(50ms);  // let it open the file and wait (not a timing assertion)
+  std::filesystem::remove(path);      // the holder removes what the lock guarded, and its file
+  first->release();
+  t.join();
+  ASSERT_TRUE(waiter);
+  // The waiter holds the file now at `path`, not the removed one: an exclusive taker is kept
+  // out.
+  EXPECT_TRUE(std::filesystem::exists(path));
+  EXPECT_FALSE(FileLock::acquire(path, "other", 0ms).has_value());
+}
+
 TEST(FileLockTest, AcquireInOrderTakesAllSortedAndDeduplicated) {
   TempDir dir;
   std::vector<LockRequest> requests = {

@@ -96,6 +96,24 @@ TEST_F(UniverseTest, ResolveClonesOnDemandButNotWithLocal) {
   EXPECT_EQ(universe.repositories().size(), 1u);
 }
 
+TEST_F(UniverseTest, CacheRefsAreTheClonesRepositoriesReadsWithOrWithoutTakoYml) {
+  world.add_repo("acme/a", "version: 0.1.0\n");
+  world.add_repo("acme/b", "version: 0.1.0\n");
+  world.add_repo("acme/leaf", "", {{"README", "no tako.yml yet\n"}});
+  world.push_branch("acme/a", "release");
+  RepoCache cache(options());
+  cache.ensure(ref_of("acme", "a", "release"));
+  cache.ensure(ref_of("acme", "a"));
+  cache.ensure(ref_of("acme", "b"));
+  cache.ensure(ref_of("acme", "leaf"));
+  auto ws = dir / "ws";
+  write_file(ws / "acme/b/tako.yml", "version: 0.1.0\n");  // shadows the clone of acme/b
+  Universe universe(cache, {ws});
+  std::vector<std::string> refs;
+  for (const auto& r : universe.cache_refs()) refs.push_back(r.to_string());
+  EXPECT_THAT(refs, ::testing::ElementsAre("acme/a:main", "acme/leaf:main"));
+}
+
 TEST_F(UniverseTest, MissingWorkspaceDirIsAnError) {
   RepoCache cache(options());
   try {
