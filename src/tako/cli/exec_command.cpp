@@ -11,6 +11,7 @@
 #include "tako/cli/context.h"
 #include "tako/cli/graph_support.h"
 #include "tako/config/durations.h"
+#include "tako/engine/child_run.h"
 #include "tako/engine/default_builtins.h"
 #include "tako/engine/executor.h"
 #include "tako/engine/fan_out_step.h"
@@ -181,7 +182,8 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   repo::RepoCache cache(cache_options);
   repo::Universe universe(cache, options.workspaces);
   repo::ChildWorkspaces child_workspaces;
-  auto fan_out = std::make_shared<engine::FanOutStep>(universe, child_workspaces, &cancel);
+  engine::ChildRuns child_runs(universe, child_workspaces);
+  auto fan_out = std::make_shared<engine::FanOutStep>(child_runs, &cancel);
   builtins.add("tako/fan-out@v1", fan_out);
   tmpl::TemplateCache templates(1024);
 
@@ -231,8 +233,8 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   // Workspaces of a successful tree are removed; a failed tree keeps them (SPEC §8).
   if (result.success() && background.failed == 0 && !options.preserve_workspaces && !o.dry_run &&
       !result.root_id.empty()) {
-    fan_out->remove_workspaces(options.home.workspaces() / result.root_id,
-                               options.max_concurrent_repos);
+    child_runs.remove_workspaces(options.home.workspaces() / result.root_id,
+                                 options.max_concurrent_repos);
   }
 
   if (o.json) {
