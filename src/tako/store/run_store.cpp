@@ -96,6 +96,33 @@ CREATE TABLE subscription_keys (
 );
 CREATE INDEX subscription_keys_lookup ON subscription_keys(source, event_type);
 )sql",
+    // 2: run kinds (root | child | dependent) and graph releases (SPEC §7.5).
+    R"sql(
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+UPDATE runs SET kind = CASE WHEN parent_run = '' THEN 'root' ELSE 'child' END;
+CREATE TABLE graph_plans (
+  root_run TEXT PRIMARY KEY,
+  workflow TEXT NOT NULL,
+  inputs TEXT NOT NULL DEFAULT '{}',
+  fail_fast INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE graph_nodes (
+  root_run TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  upstreams TEXT NOT NULL DEFAULT '[]',
+  repo_ref TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  run_id TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (root_run, repository)
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -151,12 +178,13 @@ RunRecord read_run(const Stmt& s) {
   r.error = s.text(14);
   r.failed_step = s.text(15);
   r.options = parse_json(s.text(16), json::object());
+  r.kind = s.text(17);
   return r;
 }
 
 constexpr const char* kRunColumns =
     "id, root_id, parent_run, parent_step, repository, repo_dir, workflow, inputs, event, "
-    "event_id, status, started_at, ended_at, depth, error, failed_step, options";
+    "event_id, status, started_at, ended_at, depth, error, failed_step, options, kind";
 
 StepRecord read_step(const Stmt& s) {
   StepRecord r;
@@ -311,13 +339,16 @@ void RunStore::insert_run(const RunRecord& r) {
   Txn txn(*this);
   Stmt s(db_, path_,
          sql("INSERT INTO runs (", kRunColumns,
-             ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)")
+             ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")
              .c_str());
   s.bind(1, r.id).bind(2, r.root_id.empty() ? r.id : r.root_id).bind(3, r.parent_run);
   s.bind(4, r.parent_step).bind(5, r.repository).bind(6, r.repo_dir).bind(7, r.workflow);
   s.bind(8, r.inputs).bind(9, r.event).bind(10, r.event_id).bind(11, r.status);
   s.bind(12, r.started_at).bind(13, r.ended_at).bind(14, r.depth).bind(15, r.error);
   s.bind(16, r.failed_step).bind(17, r.options);
+  s.bind(18, !r.kind.empty()        ? r.kind
+             : r.parent_run.empty() ? std::string(kind::kRoot)
+                                    : std::string(kind::kChild));
   s.run();
   txn.commit();
 }
