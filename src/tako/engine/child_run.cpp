@@ -20,7 +20,9 @@ RunResult ChildRuns::run(Executor& executor, const ChildRunSpec& spec,
       // The newest commit of the repository's ref, fetched once per tree.
       universe_.cache().ensure(spec.repo.repo_ref(), /*refresh=*/true);
     }
-    workspaces_.make(spec.repo, dest);
+    std::error_code ec;
+    const bool reuse = spec.resume && fs::is_directory(dest, ec) && !fs::is_empty(dest, ec);
+    if (!reuse) workspaces_.make(spec.repo, dest);
     std::lock_guard lock(mu_);
     made_.push_back(dest);
   } catch (const std::exception& e) {
@@ -54,6 +56,10 @@ RunResult ChildRuns::run(Executor& executor, const ChildRunSpec& spec,
   request.print_header = false;
   request.print_result = false;
   request.output_prefix = "[" + spec.repo.identity + "] ";
+  request.kind = spec.kind.empty() ? store::kind::kChild : spec.kind;
+  request.drop_undeclared_inputs = spec.drop_undeclared_inputs;
+  request.upstream = spec.upstream;
+  request.resume = spec.resume;
   return executor.run(request, cancel);
 }
 

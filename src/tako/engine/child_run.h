@@ -38,6 +38,13 @@ struct ChildRunSpec {
   RunInfo parent;              // the run this one hangs under (tree links, depth, ancestry)
   std::string parent_step;     // the parent's step that started it ("" for none)
   std::string ancestry_entry;  // appended to the parent's ancestry: "identity:event_type"
+  std::string kind;            // store::kind: child (default) or dependent
+  // A graph release's dependent: undeclared inputs are dropped; `upstream` for templates/CEL.
+  bool drop_undeclared_inputs = false;
+  nlohmann::json upstream = nlohmann::json::object();
+  // Continue the recorded run `run_id` (--resume): its completed steps are not run again, in
+  // its workspace when that is still there.
+  bool resume = false;
 };
 
 class ChildRuns {
