@@ -1,6 +1,7 @@
 #include "tako/engine/status_view.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
@@ -37,17 +38,71 @@ std::string child_line(store::RunStore& store, const store::RunRecord& run) {
   return line;
 }
 
+constexpr const char* kTee = "\u251c\u2500\u2500 ";   // ├──
+constexpr const char* kLast = "\u2514\u2500\u2500 ";  // └──
+constexpr const char* kBar = "\u2502   ";             // │
+
+// The fan-out children of `parent` (a graph release's dependents are shown in its own
+// section), then `extra` rows below them.
 void add_children(store::RunStore& store, const std::string& parent, const std::string& indent,
-                  std::vector<std::string>& out, int depth_left) {
+                  std::vector<std::string>& out, int depth_left,
+                  const std::vector<std::vector<std::string>>& extra = {}) {
   if (depth_left <= 0) return;
-  auto children = store.child_runs(parent);
-  for (size_t i = 0; i < children.size(); ++i) {
-    const bool last = i + 1 == children.size();
-    out.push_back(indent + (last ? "\u2514\u2500\u2500 " : "\u251c\u2500\u2500 ") +
-                  child_line(store, children[i]));
-    add_children(store, children[i].id, indent + (last ? "    " : "\u2502   "), out,
-                 depth_left - 1);
+  std::vector<store::RunRecord> children;
+  for (auto& c : store.child_runs(parent)) {
+    if (c.kind != store::kind::kDependent) children.push_back(std::move(c));
   }
+  const size_t total = children.size() + extra.size();
+  for (size_t i = 0; i < children.size(); ++i) {
+    const bool last = i + 1 == total;
+    out.push_back(indent + (last ? kLast : kTee) + child_line(store, children[i]));
+    add_children(store, children[i].id, indent + (last ? "    " : kBar), out, depth_left - 1);
+  }
+  for (size_t i = 0; i < extra.size(); ++i) {
+    const bool last = children.size() + i + 1 == total;
+    out.push_back(indent + (last ? kLast : kTee) + extra[i].front());
+    for (size_t k = 1; k < extra[i].size(); ++k)
+      out.push_back(indent + (last ? "    " : kBar) + extra[i][k]);
+  }
+}
+
+// A graph release's dependents (SPEC §7.5), in execution order, each with its fan-out
+// children beneath it: one block whose first line is the section's head.
+std::vector<std::string> graph_section(store::RunStore& store, const store::GraphPlanRecord& plan,
+                                       const std::vector<store::GraphNodeRecord>& nodes) {
+  std::vector<store::GraphNodeRecord> shown;
+  int waves = 0;
+  for (const auto& n : nodes) {
+    waves = std::max(waves, n.level + 1);
+    if (n.action != "root") shown.push_back(n);
+  }
+  std::vector<std::string> block{"dependents: " + plan.workflow + " (" + std::to_string(waves) +
+                                 " waves)"};
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const auto& n = shown[i];
+    const bool last = i + 1 == shown.size();
+    std::optional<store::RunRecord> run;
+    if (!n.run_id.empty()) run = store.get_run(n.run_id);
+    std::string line;
+    if (run) {
+      line = child_line(store, *run);
+    } else if (n.status == store::status::kPassed) {
+      line = n.repository + " [PASSED THROUGH] " + n.reason;
+    } else if (n.status == store::status::kSkipped) {
+      line = n.repository + " " + plan.workflow + " [SKIPPED] " + n.reason;
+    } else {
+      std::string after;
+      for (const auto& u : n.upstreams) after += (after.empty() ? "" : ", ") + u;
+      line = n.repository + " " + plan.workflow + " " + status_label(n.status) + " after " + after;
+    }
+    block.push_back((last ? kLast : kTee) + line);
+    if (run) {
+      std::vector<std::string> below;
+      add_children(store, run->id, "", below, 63);
+      for (const auto& b : below) block.push_back((last ? "    " : kBar) + b);
+    }
+  }
+  return block;
 }
 
 }  // namespace
@@ -58,7 +113,14 @@ std::vector<std::string> format_status_tree(store::RunStore& store, const std::s
   if (!run) return out;
   out.push_back(run->id + " " + run->workflow + " " + run->repository + " " +
                 status_label(run->status));
-  add_children(store, run->id, "", out, 64);
+  std::vector<std::vector<std::string>> extra;
+  if (run->parent_run.empty()) {
+    if (auto plan = store.get_graph_plan(run->id)) {
+      auto nodes = store.graph_nodes(run->id);
+      if (!nodes.empty()) extra.push_back(graph_section(store, *plan, nodes));
+    }
+  }
+  add_children(store, run->id, "", out, 64, extra);
   return out;
 }
 
