@@ -41,9 +41,9 @@ TEST(GraphPlanStoreTest, PlanAndNodesRoundTripInOrder) {
   plan.workflow = "release";
   plan.inputs = {{"version", "2.0.0"}};
   plan.fail_fast = true;
-  store->insert_graph_plan(plan, {node("acme/core", 0, 0, {}, "root"),
-                                  node("acme/b", 2, 1, {"acme/core"}, "run"),
-                                  node("acme/a", 1, 1, {"acme/core"}, "pass")});
+  store->insert_graph_plan(
+      plan, {node("acme/core", 0, 0, {}, "root"), node("acme/b", 2, 1, {"acme/core"}, "run"),
+             node("acme/a", 1, 1, {"acme/core"}, "pass")});
   auto got = store->get_graph_plan("root-1");
   ASSERT_TRUE(got);
   EXPECT_EQ(got->workflow, "release");
