@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the release-train example as real git repositories:
+# Creates the examples (release-train/, java-bom/) as real git repositories:
 #   DIR/remotes/<owner>/<name>.git   bare repositories, the "remotes" tako clones from
 #   DIR/checkouts/<owner>/<name>     a working clone of each, to use as --root or --workspace
 # Usage: examples/create-world.sh DIR
@@ -13,7 +13,7 @@ rm -rf "$dir/remotes" "$dir/checkouts"
 export GIT_AUTHOR_NAME=tako-demo GIT_AUTHOR_EMAIL=demo@example.com
 export GIT_COMMITTER_NAME=tako-demo GIT_COMMITTER_EMAIL=demo@example.com
 
-for src in "$here"/release-train/*/*/; do
+for src in "$here"/*/*/*/; do
   src=${src%/}
   name=$(basename "$src")
   owner=$(basename "$(dirname "$src")")

@@ -159,11 +159,17 @@ TEST_F(TakoYmlFileE2E, SymlinkInACachedDependentLeavingItIsRefusedUnread) {
   EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
   EXPECT_THAT(v.err, HasSubstr("acme/evil/main/tako.yml: a symbolic link to "));
   EXPECT_THAT(v.out + v.err, Not(HasSubstr("root:")));
+  // A graph release resolves every dependent before anything runs: the refused file stops it.
   auto e = tako({"exec", "release", "--root", lib});
-  EXPECT_EQ(e.exit_code, 0) << e.out << e.err;
-  EXPECT_THAT(e.err, HasSubstr("Warning: acme/evil: "));
-  EXPECT_THAT(e.err, HasSubstr("outside its repository"));
+  EXPECT_EQ(e.exit_code, 1) << e.out << e.err;
+  EXPECT_THAT(e.err, HasSubstr("acme/evil/main/tako.yml: a symbolic link to "));
   EXPECT_THAT(e.out + e.err, Not(HasSubstr("root:")));
+  // The root alone: discovery reads the cached clone and warns, the fan-out goes on.
+  auto alone = tako({"exec", "release", "--root", lib, "--no-dependents"});
+  EXPECT_EQ(alone.exit_code, 0) << alone.out << alone.err;
+  EXPECT_THAT(alone.err, HasSubstr("Warning: acme/evil: "));
+  EXPECT_THAT(alone.err, HasSubstr("outside its repository"));
+  EXPECT_THAT(alone.out + alone.err, Not(HasSubstr("root:")));
 }
 
 }  // namespace

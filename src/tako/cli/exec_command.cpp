@@ -11,16 +11,21 @@
 #include "tako/cli/context.h"
 #include "tako/cli/graph_support.h"
 #include "tako/config/durations.h"
+#include "tako/config/loader.h"
+#include "tako/engine/child_run.h"
 #include "tako/engine/default_builtins.h"
 #include "tako/engine/executor.h"
 #include "tako/engine/fan_out_step.h"
+#include "tako/engine/graph_release.h"
 #include "tako/engine/printer.h"
+#include "tako/engine/run_queue.h"
 #include "tako/engine/slots.h"
 #include "tako/repo/cache.h"
 #include "tako/repo/child_workspace.h"
 #include "tako/repo/identity.h"
 #include "tako/repo/universe.h"
 #include "tako/store/run_store.h"
+#include "tako/sys/clock.h"
 #include "tako/sys/signals.h"
 #include "tako/tmpl/template.h"
 
@@ -60,6 +65,8 @@ struct ExecOptions {
   int max_depth = 10;
   bool no_cache = false;
   bool preserve_workspaces = false;
+  bool no_dependents = false;
+  bool fail_fast = false;
   std::string lock_timeout = "0";
 };
 
@@ -90,6 +97,58 @@ std::map<std::string, std::string> parse_inputs(const std::vector<std::string>& 
   return inputs;
 }
 
+// A graph release of `request.workflow` from the root (SPEC §7.5), when the root lists
+// `dependents:` of which at least one runs that workflow; null otherwise. The graph is resolved
+// now, before anything runs: a cycle or a repository that cannot be had is an error.
+std::unique_ptr<engine::GraphRelease> plan_graph_release(engine::Executor& executor,
+                                                         engine::ChildRuns& child_runs,
+                                                         const repo::Universe& universe,
+                                                         const engine::RunRequest& request,
+                                                         const engine::GraphReleaseOptions& options,
+                                                         const sys::CancelToken* cancel) {
+  std::optional<config::TakoFile> root_file;
+  try {
+    root_file = config::load_file(request.repo_dir / "tako.yml");
+  } catch (const std::exception&) {
+    return nullptr;  // the root run reports it
+  }
+  if (root_file->dependents.empty() || root_file->find_workflow(request.workflow) == nullptr)
+    return nullptr;
+  const engine::RunOptions& ro = executor.options();
+  engine::ReleasePlan plan;
+  try {
+    plan = engine::build_release_plan(universe, *universe.root(), *root_file, request.workflow,
+                                      /*refresh=*/ro.no_cache && !ro.local);
+  } catch (const graph::CycleError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot resolve the dependents of " + universe.root()->identity +
+                             " (--no-dependents runs the root alone): " + e.what());
+  }
+  if (plan.dependents_to_run() == 0) return nullptr;
+  return std::make_unique<engine::GraphRelease>(executor, child_runs, std::move(plan), options,
+                                                cancel);
+}
+
+// The end of a run printed by the command instead of the root run, when dependents ran after
+// it: the same contract lines (SPEC §6), for the whole release.
+void print_result(engine::Printer& printer, const engine::RunResult& root,
+                  const engine::GraphReport& graph) {
+  if (!root.success() && !root.recorded && !root.error.empty() &&
+      root.status == store::status::kFailed && root.steps.empty()) {
+    printer.error_line("Error: " + root.error);  // it never started (bad tako.yml, inputs, …)
+    return;
+  }
+  printer.line(std::string("Success: ") + (root.success() && graph.success() ? "true" : "false"));
+  if (root.status == store::status::kFailed) {
+    printer.error_line("Error: execution failed: " + root.error);
+  } else if (root.status == store::status::kCancelled) {
+    printer.error_line("Error: " + root.error);
+  } else if (!graph.success()) {
+    printer.error_line("Error: execution failed: " + graph.error);
+  }
+}
+
 void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   const auto inputs = parse_inputs(cmd.remaining());
   if (o.resume.empty() && o.workflow.empty()) {
@@ -102,6 +161,8 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     throw UsageError("--resume reuses the recorded inputs: --inputs.* cannot be given");
   }
   if (o.failed_only && o.resume.empty()) throw UsageError("--failed-only needs --resume RUN_ID");
+  if (o.no_dependents && !o.resume.empty())
+    throw UsageError("--no-dependents starts a release: --resume continues the recorded one");
   if (o.max_concurrent_repos < 1) throw UsageError("--max-concurrent-repos must be at least 1");
   if (o.max_depth < 1) throw UsageError("--max-depth must be at least 1");
   if (ctx.options().root && ctx.options().repo)
@@ -171,6 +232,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     cancel.cancel();
   });
   engine::SlotLimiter slots(options.max_concurrent_repos);
+  engine::RunQueue queue;
   engine::BuiltinRegistry builtins;
   engine::register_default_builtins(builtins);
   // Fan-out (SPEC §7): the repository universe and the workspaces of child runs, shared by
@@ -181,7 +243,8 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   repo::RepoCache cache(cache_options);
   repo::Universe universe(cache, options.workspaces);
   repo::ChildWorkspaces child_workspaces;
-  auto fan_out = std::make_shared<engine::FanOutStep>(universe, child_workspaces, &cancel);
+  engine::ChildRuns child_runs(universe, child_workspaces);
+  auto fan_out = std::make_shared<engine::FanOutStep>(child_runs, &cancel);
   builtins.add("tako/fan-out@v1", fan_out);
   tmpl::TemplateCache templates(1024);
 
@@ -190,6 +253,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   env.store = store.get();
   env.printer = &printer;
   env.slots = &slots;
+  env.queue = &queue;
   env.builtins = &builtins;
   env.templates = &templates;
   for (const char* const* e = ctx.envp(); e != nullptr && *e != nullptr; ++e)
@@ -206,7 +270,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
       auto ref = config::RepoRef::parse(*ctx.options().repo);
       if (!ref) throw UsageError("--repo " + *ctx.options().repo + ": expected owner/name[:ref]");
       // The root's steps run in this clone: `tako cache clean` keeps it until the tree ends.
-      fan_out->tree_locks().hold_clone(cache, *ref);
+      child_runs.tree_locks().hold_clone(cache, *ref);
       request.repo_dir = cache.ensure(*ref, !o.no_cache);
       request.repository = ref->identity();
     } else {
@@ -222,7 +286,36 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
           ? repo::identity_of_checkout(request.repo_dir, request.repo_dir / "tako.yml")
           : request.repository,
       request.repo_dir);
+
+  // A graph release (SPEC §7.5): planned now, recorded before the root runs.
+  engine::GraphReleaseOptions release_options;
+  release_options.inputs = inputs;
+  release_options.fail_fast = o.fail_fast;
+  release_options.parallel = options.max_concurrent_repos;
+  std::unique_ptr<engine::GraphRelease> release;
+  if (!o.resume.empty()) {
+    if (store && !o.dry_run) {
+      release = engine::GraphRelease::restore(executor, child_runs, o.resume, &cancel,
+                                              options.max_concurrent_repos, o.fail_fast);
+    }
+  } else if (!o.no_dependents) {
+    release = plan_graph_release(executor, child_runs, universe, request, release_options, &cancel);
+  }
+  if (release) {
+    request.print_result = false;  // printed below, for the whole release
+    if (!o.dry_run && o.resume.empty()) {
+      request.run_id = sys::make_run_id();
+      release->record(request.run_id);
+    }
+  }
+
   engine::RunResult result = executor.run(request, &cancel);
+  engine::GraphReport graph;
+  if (release && o.dry_run && result.success()) {
+    for (const auto& line : release->plan().describe()) printer.line("[dry-run] " + line);
+  } else if (release && result.recorded) {
+    graph = release->run(result);
+  }
 
   // Children of fan-outs that did not wait for them: tako exec still waits (SPEC §7.4).
   engine::BackgroundReport background = fan_out->wait_background();
@@ -231,11 +324,16 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     printer.error_line("Error: execution failed: " + std::to_string(background.failed) +
                        " child run(s) not waited for failed");
   }
+  if (release && !o.dry_run && result.recorded) {
+    printer.line(graph.headline);
+    for (const auto& line : graph.lines) printer.line("  " + line);
+  }
+  if (release) print_result(printer, result, graph);
+  const bool success = result.success() && graph.success() && background.failed == 0;
   // Workspaces of a successful tree are removed; a failed tree keeps them (SPEC §8).
-  if (result.success() && background.failed == 0 && !options.preserve_workspaces && !o.dry_run &&
-      !result.root_id.empty()) {
-    fan_out->remove_workspaces(options.home.workspaces() / result.root_id,
-                               options.max_concurrent_repos);
+  if (success && !options.preserve_workspaces && !o.dry_run && !result.root_id.empty()) {
+    child_runs.remove_workspaces(options.home.workspaces() / result.root_id,
+                                 options.max_concurrent_repos);
   }
 
   if (o.json) {
@@ -248,10 +346,11 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
              {"success", result.success()},     {"dry_run", o.dry_run},
              {"inputs", result.inputs}};
       if (!result.error.empty()) doc["error"] = result.error;
+      if (release) doc["graph"] = engine::plan_json(release->plan());
     }
     ctx.output().out << doc.dump(2) << "\n";
   }
-  if (!result.success() || background.failed > 0) ctx.exit_code = 1;
+  if (!success) ctx.exit_code = 1;
 }
 
 }  // namespace
@@ -274,6 +373,10 @@ void add_exec_command(CLI::App& app, Context& ctx) {
                   "Runs executing steps at once in the whole tree (default 4)");
   cmd->add_option("--max-depth", opts->max_depth, "Deepest fan-out tree (default 10)");
   cmd->add_flag("--no-cache", opts->no_cache, "Do not reuse cached clones without fetching");
+  cmd->add_flag("--no-dependents", opts->no_dependents,
+                "Run the root alone, not its dependents (SPEC §7.5)");
+  cmd->add_flag("--fail-fast", opts->fail_fast,
+                "Cancel every other dependent at the first failure of one");
   cmd->add_flag("--preserve-workspaces", opts->preserve_workspaces,
                 "Keep child workspaces even when the tree succeeds");
   cmd->add_option(

@@ -36,6 +36,7 @@ class TemplateCache;
 namespace tako::engine {
 
 class Printer;
+class RunQueue;
 class SlotLimiter;
 class TreeSecrets;
 
@@ -76,8 +77,13 @@ struct RunRequest {
   std::string root_id;
   int depth = 0;
   std::vector<std::string> ancestry;
-  std::string run_id;         // empty: a new id (sys::make_run_id)
-  bool resume = false;        // continue the recorded run `run_id`
+  std::string kind;  // store::kind: root, child (fan-out), dependent; "" = from parent_run
+  // A dependent of a graph release (SPEC §7.5): inputs its workflow does not declare are
+  // dropped instead of being errors, and templates and CEL see `upstream`.
+  bool drop_undeclared_inputs = false;
+  nlohmann::json upstream = nlohmann::json::object();  // identity → {steps, run}
+  std::string run_id;                                  // empty: a new id (sys::make_run_id)
+  bool resume = false;                                 // continue the recorded run `run_id`
   bool lock_repo_dir = true;  // hold TAKO_HOME/locks/<hash of repo_dir>.lock during the run
   bool print_header = true;   // "Executing workflow …", "Run ID: …", "Inputs:"
   bool print_result = true;   // "Success: …" and the Error: line
@@ -124,6 +130,7 @@ struct ExecutorEnv {
   store::RunStore* store = nullptr;  // null only for --dry-run
   Printer* printer = nullptr;
   SlotLimiter* slots = nullptr;  // null: no limit
+  RunQueue* queue = nullptr;     // the per-repository queue of the tree; null: none
   const BuiltinRegistry* builtins = nullptr;
   tmpl::TemplateCache* templates = nullptr;
   std::vector<std::string> environment;  // tako's own KEY=VALUE environment

@@ -10,6 +10,7 @@
 
 #include "tako/cel/cel.h"
 #include "tako/config/durations.h"
+#include "tako/engine/child_run.h"
 #include "tako/engine/executor.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/subscription_index.h"
@@ -21,7 +22,6 @@
 
 namespace tako::engine {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
@@ -82,6 +82,10 @@ int with_int(const json& with, const char* key, int fallback) {
                              std::to_string(v));
   }
   return static_cast<int>(v);
+}
+
+std::chrono::milliseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
 
 std::string identity_of(const std::string& ancestry_entry) {
@@ -212,7 +216,6 @@ class FanOutBatch {
         store_(ctx.store()),
         printer_(ctx.printer()),
         templates_(ctx.templates()),
-        options_(ctx.options()),
         run_(ctx.run()),
         step_id_(ctx.step().id),
         event_(std::move(event)),
@@ -316,7 +319,7 @@ class FanOutBatch {
     delivery.child_run = c.run_id;
     delivery.status = store::status::kRunning;
     store_.update_delivery(delivery);
-    owner_.note_child(printer_);
+    owner_.child_runs_.note_child(printer_);
 
     std::map<std::string, std::string> inputs;
     const json data{{"event", event_.to_json()}};
@@ -324,7 +327,7 @@ class FanOutBatch {
       try {
         inputs[name] = templates_.get(text)->render(data);
       } catch (const std::exception& e) {
-        c.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+        c.duration = since(started);
         std::string why = e.what();
         for (const auto& field : event_.withheld) {
           if (text.find(field) != std::string::npos)
@@ -335,56 +338,25 @@ class FanOutBatch {
       }
       if (secrets_.contains_value(inputs[name])) {
         // Structured data is withheld, never masked (SPEC §6).
-        c.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+        c.duration = since(started);
         return fail(c, delivery,
                     "input '" + name + "' withheld: its rendered value contains a secret value");
       }
     }
 
-    const fs::path tree_dir = options_.home.workspaces() / run_.root_id;
-    const fs::path dest = tree_dir / "children" / c.run_id;
-    try {
-      // Held until the tree ends, so that `tako workspace clean` and `tako cache clean` keep
-      // the workspaces and the clone this child uses.
-      owner_.tree_locks_.hold_tree(tree_dir,
-                                   "run " + run_.root_id + " pid " + std::to_string(::getpid()));
-      if (c.repo.kind == repo::RepoKind::kCache) {
-        owner_.tree_locks_.hold_clone(owner_.universe_.cache(), c.repo.repo_ref());
-      }
-      if (c.repo.kind == repo::RepoKind::kCache && !options_.local) {
-        // Discovery fetched it already (once per tree), so the child runs the commit whose
-        // tako.yml discovery read; this only clones it again should it have gone meanwhile.
-        owner_.universe_.cache().ensure(c.repo.repo_ref(), /*refresh=*/true);
-      }
-      owner_.workspaces_.make(c.repo, dest);
-      owner_.note_workspace(dest);
-    } catch (const std::exception& e) {
-      c.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-      return fail(c, delivery, std::string("cannot make its workspace: ") + e.what());
-    }
-
-    RunRequest request;
-    request.repo_dir = dest;
-    request.repository = c.repo.identity;
-    request.workflow = c.subscription.workflow;
-    request.inputs = std::move(inputs);
-    request.event = event_.to_json();
-    request.event_id = event_.id;
-    request.parent_run = run_.id;
-    request.parent_step = step_id_;
-    request.root_id = run_.root_id;
-    request.depth = run_.depth + 1;
-    request.ancestry = run_.ancestry;
-    request.ancestry.push_back(run_.repository + ":" + event_.type);
-    request.run_id = c.run_id;
-    request.lock_repo_dir = false;  // the workspace is the child's alone
-    request.print_header = false;
-    request.print_result = false;
-    request.output_prefix = "[" + c.repo.identity + "] ";
-    request.granted_secrets = granted_secrets_;
-    request.withheld_payload = event_.withheld;
-
-    RunResult result = executor_.run(request, &group_);
+    ChildRunSpec spec;
+    spec.repo = c.repo;
+    spec.workflow = c.subscription.workflow;
+    spec.run_id = c.run_id;
+    spec.inputs = std::move(inputs);
+    spec.event = event_.to_json();
+    spec.event_id = event_.id;
+    spec.parent = run_;
+    spec.parent_step = step_id_;
+    spec.ancestry_entry = run_.repository + ":" + event_.type;
+    spec.granted_secrets = granted_secrets_;
+    spec.withheld_payload = event_.withheld;
+    RunResult result = owner_.child_runs_.run(executor_, spec, &group_);
     c.status = result.status;
     c.duration = result.duration;
     c.reason = result.error.empty() ? result.reason : result.error;
@@ -406,7 +378,6 @@ class FanOutBatch {
   store::RunStore& store_;
   Printer& printer_;
   tmpl::TemplateCache& templates_;
-  RunOptions options_;
   RunInfo run_;
   std::string step_id_;
   Event event_;
@@ -481,23 +452,10 @@ std::vector<std::string> summary_lines(
 
 }  // namespace
 
-FanOutStep::FanOutStep(const repo::Universe& universe, repo::ChildWorkspaces& workspaces,
-                       const sys::CancelToken* tree_cancel)
-    : universe_(universe), workspaces_(workspaces), tree_cancel_(tree_cancel) {}
+FanOutStep::FanOutStep(ChildRuns& child_runs, const sys::CancelToken* tree_cancel)
+    : child_runs_(child_runs), tree_cancel_(tree_cancel) {}
 
 FanOutStep::~FanOutStep() = default;
-
-void FanOutStep::note_workspace(const fs::path& dir) {
-  std::lock_guard lock(mu_);
-  made_.push_back(dir);
-}
-
-void FanOutStep::note_child(Printer& printer) {
-  // +1: the root run counts as a repository of the tree too.
-  if (tree_children_.fetch_add(1) + 2 > 50 && !warned_size_.exchange(true)) {
-    printer.error_line("Warning: more than 50 repositories in this execution tree");
-  }
-}
 
 std::string FanOutStep::describe(StepContext& ctx) {
   try {
@@ -559,7 +517,7 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
 
   // Discovery (SPEC §7.2): every repository of the universe but the emitter, by identity.
   const auto discovery_start = Clock::now();
-  SubscriptionIndex index(store, universe_);
+  SubscriptionIndex index(store, child_runs_.universe());
   const SubscriptionIndex::Stats stats = index.refresh(/*fetch_clones=*/!ctx.options().local);
   for (const auto& w : index.warnings()) ctx.printer().error_line("Warning: " + w);
   FilterCache filters;
@@ -740,26 +698,6 @@ BackgroundReport FanOutStep::wait_background() {
       report.lines.push_back("  " + line);
   }
   return report;
-}
-
-void FanOutStep::remove_workspaces(const fs::path& tree_dir, int parallel) {
-  std::vector<fs::path> made;
-  {
-    std::lock_guard lock(mu_);
-    made.swap(made_);
-  }
-  // Each removal may start a git process (worktree prune): several at once.
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < made.size(); i = next++) workspaces_.remove(made[i]);
-  };
-  std::vector<std::thread> workers;
-  const size_t n = std::min(made.size(), static_cast<size_t>(std::max(1, parallel)));
-  for (size_t i = 1; i < n; ++i) workers.emplace_back(work);
-  work();
-  for (auto& t : workers) t.join();
-  std::error_code ec;
-  fs::remove_all(tree_dir, ec);
 }
 
 }  // namespace tako::engine

@@ -5,11 +5,9 @@
 // most `concurrency_limit` at once — waiting (by default) for the whole subtree.
 //
 // One FanOutStep serves a whole execution tree (every fan-out of the root and of its
-// children): it owns the children started with `wait_for_children: false` and knows every
-// workspace made, so that `tako exec` can wait for the first and clean up the second.
+// children): it owns the children started with `wait_for_children: false`, so that
+// `tako exec` can wait for them. The children themselves are ChildRuns (child_run.h).
 
-#include <atomic>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,14 +15,11 @@
 
 #include "tako/engine/builtin.h"
 #include "tako/engine/event.h"
-#include "tako/repo/child_workspace.h"
-#include "tako/repo/tree_locks.h"
-#include "tako/repo/universe.h"
 
 namespace tako::engine {
 
+class ChildRuns;
 class FanOutBatch;
-class Printer;
 
 // Children of fan-outs that did not wait for them, once they have all ended.
 struct BackgroundReport {
@@ -34,9 +29,9 @@ struct BackgroundReport {
 
 class FanOutStep : public BuiltinStep {
  public:
-  // `tree_cancel` (may be null) cancels the whole tree (Ctrl-C); it must outlive this object.
-  FanOutStep(const repo::Universe& universe, repo::ChildWorkspaces& workspaces,
-             const sys::CancelToken* tree_cancel);
+  // `child_runs` runs the subscribers; `tree_cancel` (may be null) cancels the whole tree
+  // (Ctrl-C). Both must outlive this object.
+  FanOutStep(ChildRuns& child_runs, const sys::CancelToken* tree_cancel);
   ~FanOutStep() override;
 
   StepOutcome run(StepContext& ctx) override;
@@ -45,29 +40,13 @@ class FanOutStep : public BuiltinStep {
   // Blocks until every child started by a `wait_for_children: false` fan-out has ended.
   BackgroundReport wait_background();
 
-  // Removes every child workspace made in this tree (and the tree's workspace directory),
-  // `parallel` at a time.
-  void remove_workspaces(const std::filesystem::path& tree_dir, int parallel);
-
-  // What the tree holds until it ends (its workspace tree, the clones it uses), so that
-  // cleaning beside it keeps them; released when this object goes.
-  repo::TreeLocks& tree_locks() { return tree_locks_; }
-
  private:
-  const repo::Universe& universe_;
-  repo::ChildWorkspaces& workspaces_;
+  ChildRuns& child_runs_;
   std::mutex mu_;
   std::vector<std::unique_ptr<FanOutBatch>> background_;
-  std::vector<std::filesystem::path> made_;
-  std::atomic<int> tree_children_{0};
-  std::atomic<bool> warned_size_{false};
   const sys::CancelToken* tree_cancel_;
-  repo::TreeLocks tree_locks_;
 
   friend class FanOutBatch;
-  void note_workspace(const std::filesystem::path& dir);
-  // Counts a started child; warns once when the tree grows past 50 repositories (SPEC §12).
-  void note_child(Printer& printer);
 };
 
 // The event a fan-out step emits (SPEC §7.1): type, schema version, artifact and payload

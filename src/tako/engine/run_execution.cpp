@@ -8,6 +8,7 @@
 #include "tako/config/loader.h"
 #include "tako/engine/inputs.h"
 #include "tako/engine/printer.h"
+#include "tako/engine/run_queue.h"
 #include "tako/engine/status_view.h"
 #include "tako/engine/step_io.h"
 #include "tako/repo/identity.h"
@@ -59,6 +60,7 @@ void RunExecution::fail_setup(RunResult& result, const std::string& message) {
     r.root_id = info_.root_id;
     r.parent_run = req_.parent_run;
     r.parent_step = req_.parent_step;
+    r.kind = req_.kind;
     r.repository = info_.repository;
     r.repo_dir = req_.repo_dir.string();
     r.workflow = req_.workflow;
@@ -133,8 +135,16 @@ bool RunExecution::setup(RunResult& result) {
     if (!ex_.secrets().is_secret_name(name)) env_json[name] = kv.substr(eq + 1);
   }
 
+  std::map<std::string, std::string> given = req_.inputs;
+  if (req_.drop_undeclared_inputs) {
+    std::erase_if(given, [this](const auto& kv) {
+      for (const auto& decl : workflow_->inputs)
+        if (decl.name == kv.first) return false;
+      return true;
+    });
+  }
   try {
-    inputs_ = req_.typed_inputs ? *req_.typed_inputs : validate_inputs(*workflow_, req_.inputs);
+    inputs_ = req_.typed_inputs ? *req_.typed_inputs : validate_inputs(*workflow_, given);
   } catch (const InputError& e) {
     fail_setup(result, e.what());
     return false;
@@ -145,6 +155,7 @@ bool RunExecution::setup(RunResult& result) {
            {"steps", json::object()},
            {"event", req_.event.is_null() ? json::object() : req_.event},
            {"env", env_json},
+           {"upstream", req_.upstream.is_object() ? req_.upstream : json::object()},
            {"run",
             {{"id", info_.id},
              {"workflow", info_.workflow},
@@ -229,6 +240,7 @@ RunResult RunExecution::execute() {
       record_.root_id = info_.root_id;
       record_.parent_run = info_.parent_run;
       record_.parent_step = info_.parent_step;
+      record_.kind = req_.kind;
       record_.repository = info_.repository;
       record_.repo_dir = info_.repo_dir.string();
       record_.workflow = info_.workflow;
@@ -254,6 +266,15 @@ RunResult RunExecution::execute() {
     for (auto& entry : fs::directory_iterator(logs_dir(), ec)) {
       if (entry.path().extension() == ".output") fs::remove(entry.path(), ec);
     }
+  }
+
+  // The per-repository queue (SPEC §7.5): one run of a workflow in a repository at a time.
+  RunQueue::Turn turn;
+  if (env_.queue != nullptr && !env_.options.dry_run) {
+    turn = env_.queue->wait_turn(info_.repository, info_.workflow, info_.id, &token_,
+                                 [this](const std::string& holder) { mark_queued(holder); });
+    if (!turn.held()) return end_queued_run(result, start);
+    if (turn.waited()) mark_running();
   }
 
   if (req_.print_header) {

@@ -7,6 +7,7 @@
 //   step_execution.cpp  one step: `if:`, rendering, built-ins, recording, dry run
 //   command_step.cpp    a `run:` step's environment, container and process
 //   step_outputs.cpp    a `run:` step's declared outputs and events
+//   queued_run.cpp      waiting in the per-repository queue
 
 #include <chrono>
 #include <filesystem>
@@ -55,6 +56,11 @@ class RunExecution {
   friend class StepContextImpl;
 
   bool setup(RunResult& result);
+  // The per-repository queue: recorded `queued` (and told) while an earlier run of the same
+  // workflow in the same repository executes; `running` again once its turn came.
+  void mark_queued(const std::string& holder);
+  void mark_running();
+  RunResult& end_queued_run(RunResult& result, Clock::time_point start);
   void fail_setup(RunResult& result, const std::string& message);
   StepResult run_step(const config::Step& step, const std::string& record_id, int seq);
   StepOutcome run_command(const config::Step& step, const std::string& record_id,

@@ -10,6 +10,8 @@ using nlohmann::json;
 
 namespace {
 
+json graph_json(store::RunStore& store, const store::GraphPlanRecord& plan, int depth_left);
+
 json run_json(store::RunStore& store, const store::RunRecord& run, int depth_left) {
   json steps = json::array();
   for (const auto& s : store.steps(run.id)) {
@@ -25,6 +27,7 @@ json run_json(store::RunStore& store, const store::RunRecord& run, int depth_lef
             {"root_id", run.root_id},
             {"parent_run", run.parent_run.empty() ? json() : json(run.parent_run)},
             {"parent_step", run.parent_step.empty() ? json() : json(run.parent_step)},
+            {"kind", run.kind},
             {"repository", run.repository},
             {"repo_dir", run.repo_dir},
             {"workflow", run.workflow},
@@ -41,11 +44,38 @@ json run_json(store::RunStore& store, const store::RunRecord& run, int depth_lef
   if (!run.failed_step.empty()) j["failed_step"] = run.failed_step;
   json children = json::array();
   if (depth_left > 0) {
-    for (const auto& c : store.child_runs(run.id))
+    for (const auto& c : store.child_runs(run.id)) {
+      // A graph release's dependents are listed under "graph", not as fan-out children.
+      if (c.kind == store::kind::kDependent) continue;
       children.push_back(run_json(store, c, depth_left - 1));
+    }
   }
   j["children"] = children;
+  if (run.parent_run.empty() && depth_left > 0) {
+    if (auto plan = store.get_graph_plan(run.id)) j["graph"] = graph_json(store, *plan, depth_left);
+  }
   return j;
+}
+
+// A graph release (SPEC §7.5): its plan and every repository's state, with its run's tree.
+json graph_json(store::RunStore& store, const store::GraphPlanRecord& plan, int depth_left) {
+  json nodes = json::array();
+  int waves = 0;
+  for (const auto& n : store.graph_nodes(plan.root_run)) {
+    waves = std::max(waves, n.level + 1);
+    json node = {{"repository", n.repository}, {"wave", n.level + 1},      {"action", n.action},
+                 {"status", n.status},         {"upstreams", n.upstreams}, {"run_id", n.run_id}};
+    if (!n.reason.empty()) node["reason"] = n.reason;
+    if (n.action != "root" && !n.run_id.empty()) {
+      if (auto run = store.get_run(n.run_id)) node["run"] = run_json(store, *run, depth_left - 1);
+    }
+    nodes.push_back(std::move(node));
+  }
+  return {{"workflow", plan.workflow},
+          {"inputs", plan.inputs},
+          {"fail_fast", plan.fail_fast},
+          {"waves", waves},
+          {"nodes", nodes}};
 }
 
 }  // namespace

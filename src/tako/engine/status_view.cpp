@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
@@ -56,14 +57,20 @@ std::string child_line(store::RunStore& store, const store::RunRecord& run) {
   return line;
 }
 
-// The children of `parent` as shown: one per delivery (event, repository, workflow), its
-// latest attempt, unless `all_attempts`; each with its attempt number when there were several.
+constexpr const char* kTee = "\u251c\u2500\u2500 ";   // ├──
+constexpr const char* kLast = "\u2514\u2500\u2500 ";  // └──
+constexpr const char* kBar = "\u2502   ";             // │
+
+// The fan-out children of `parent` as shown (a graph release's dependents are shown in its own
+// section): one per delivery (event, repository, workflow), its latest attempt, unless
+// `all_attempts`; each with its attempt number when there were several.
 std::vector<std::pair<store::RunRecord, int>> shown_children(store::RunStore& store,
                                                              const std::string& parent,
                                                              bool all_attempts) {
   std::vector<std::pair<store::RunRecord, int>> shown;
   std::map<std::string, size_t> latest;         // delivery → index in `shown`
   for (auto& run : store.child_runs(parent)) {  // oldest first
+    if (run.kind == store::kind::kDependent) continue;
     const std::string delivery = run.event_id + "\n" + run.repository + "\n" + run.workflow;
     auto it = latest.find(delivery);
     const int attempt = it == latest.end() ? 1 : shown[it->second].second + 1;
@@ -77,19 +84,67 @@ std::vector<std::pair<store::RunRecord, int>> shown_children(store::RunStore& st
   return shown;
 }
 
+// The children of `parent`, then `extra` rows below them.
 void add_children(store::RunStore& store, const std::string& parent, const std::string& indent,
-                  std::vector<std::string>& out, int depth_left, bool all_attempts) {
+                  std::vector<std::string>& out, int depth_left, bool all_attempts,
+                  const std::vector<std::vector<std::string>>& extra = {}) {
   if (depth_left <= 0) return;
   auto children = shown_children(store, parent, all_attempts);
+  const size_t total = children.size() + extra.size();
   for (size_t i = 0; i < children.size(); ++i) {
     const auto& [run, attempt] = children[i];
-    const bool last = i + 1 == children.size();
+    const bool last = i + 1 == total;
     std::string line = child_line(store, run);
     if (attempt > 1) line += " (attempt " + std::to_string(attempt) + ")";
-    out.push_back(indent + (last ? "\u2514\u2500\u2500 " : "\u251c\u2500\u2500 ") + line);
-    add_children(store, run.id, indent + (last ? "    " : "\u2502   "), out, depth_left - 1,
-                 all_attempts);
+    out.push_back(indent + (last ? kLast : kTee) + line);
+    add_children(store, run.id, indent + (last ? "    " : kBar), out, depth_left - 1, all_attempts);
   }
+  for (size_t i = 0; i < extra.size(); ++i) {
+    const bool last = children.size() + i + 1 == total;
+    out.push_back(indent + (last ? kLast : kTee) + extra[i].front());
+    for (size_t k = 1; k < extra[i].size(); ++k)
+      out.push_back(indent + (last ? "    " : kBar) + extra[i][k]);
+  }
+}
+
+// A graph release's dependents (SPEC §7.5), in execution order, each with its fan-out
+// children beneath it: one block whose first line is the section's head.
+std::vector<std::string> graph_section(store::RunStore& store, const store::GraphPlanRecord& plan,
+                                       const std::vector<store::GraphNodeRecord>& nodes,
+                                       bool all_attempts) {
+  std::vector<store::GraphNodeRecord> shown;
+  int waves = 0;
+  for (const auto& n : nodes) {
+    waves = std::max(waves, n.level + 1);
+    if (n.action != "root") shown.push_back(n);
+  }
+  std::vector<std::string> block{"dependents: " + plan.workflow + " (" + std::to_string(waves) +
+                                 " waves)"};
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const auto& n = shown[i];
+    const bool last = i + 1 == shown.size();
+    std::optional<store::RunRecord> run;
+    if (!n.run_id.empty()) run = store.get_run(n.run_id);
+    std::string line;
+    if (run) {
+      line = child_line(store, *run);
+    } else if (n.status == store::status::kPassed) {
+      line = n.repository + " [PASSED THROUGH] " + n.reason;
+    } else if (n.status == store::status::kSkipped) {
+      line = n.repository + " " + plan.workflow + " [SKIPPED] " + n.reason;
+    } else {
+      std::string after;
+      for (const auto& u : n.upstreams) after += (after.empty() ? "" : ", ") + u;
+      line = n.repository + " " + plan.workflow + " " + status_label(n.status) + " after " + after;
+    }
+    block.push_back((last ? kLast : kTee) + line);
+    if (run) {
+      std::vector<std::string> below;
+      add_children(store, run->id, "", below, 63, all_attempts);
+      for (const auto& b : below) block.push_back((last ? "    " : kBar) + b);
+    }
+  }
+  return block;
 }
 
 }  // namespace
@@ -101,7 +156,14 @@ std::vector<std::string> format_status_tree(store::RunStore& store, const std::s
   if (!run) return out;
   out.push_back(run->id + " " + run->workflow + " " + run->repository + " " +
                 status_label(run->status));
-  add_children(store, run->id, "", out, 64, all_attempts);
+  std::vector<std::vector<std::string>> extra;
+  if (run->parent_run.empty()) {
+    if (auto plan = store.get_graph_plan(run->id)) {
+      auto nodes = store.graph_nodes(run->id);
+      if (!nodes.empty()) extra.push_back(graph_section(store, *plan, nodes, all_attempts));
+    }
+  }
+  add_children(store, run->id, "", out, 64, all_attempts, extra);
   return out;
 }
 

@@ -95,7 +95,8 @@ std::optional<bool> RunExecution::evaluate_condition(const std::string& expr,
   try {
     auto program = cel::Program::compile(expr);
     cel::Activation vars;
-    for (const char* name : {"inputs", "steps", "env", "event", "run"}) vars.set(name, data_[name]);
+    for (const char* name : {"inputs", "steps", "env", "event", "run", "upstream"})
+      vars.set(name, data_[name]);
     cel::Value v = program->evaluate(vars);
     if (!v.is_bool()) {
       error = "condition '" + expr + "' is not a boolean";

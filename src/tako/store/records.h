@@ -11,10 +11,15 @@
 
 namespace tako::store {
 
-// Run statuses: "running", "completed", "failed", "cancelled", "abandoned".
+// Run statuses: "running", "queued", "completed", "failed", "cancelled", "abandoned".
 // Step statuses: "running", "completed", "failed", "skipped", "cancelled".
+// Graph node statuses (graph_nodes): "pending", "running", "completed", "failed", "cancelled",
+// "skipped", "passed".
 namespace status {
 inline constexpr const char* kRunning = "running";
+inline constexpr const char* kQueued = "queued";  // waiting for its repository's queue
+inline constexpr const char* kPending = "pending";
+inline constexpr const char* kPassed = "passed";  // a graph node without the workflow
 inline constexpr const char* kCompleted = "completed";
 inline constexpr const char* kFailed = "failed";
 inline constexpr const char* kSkipped = "skipped";
@@ -23,11 +28,19 @@ inline constexpr const char* kCancelled = "cancelled";
 inline constexpr const char* kAbandoned = "abandoned";
 }  // namespace status
 
+// How a run hangs in its tree.
+namespace kind {
+inline constexpr const char* kRoot = "root";            // `tako exec`
+inline constexpr const char* kChild = "child";          // a fan-out's subscriber
+inline constexpr const char* kDependent = "dependent";  // a graph release's dependent
+}  // namespace kind
+
 struct RunRecord {
   std::string id;
   std::string root_id;      // == id for a root run
   std::string parent_run;   // empty for a root run
   std::string parent_step;  // the fan-out step of the parent that started this run
+  std::string kind;         // root | child | dependent (kind::); "" = from parent_run
   std::string repository;   // identity, owner/name
   std::string repo_dir;     // where its steps ran (root dir, or the child's workspace)
   std::string workflow;
@@ -81,6 +94,32 @@ struct DeliveryRecord {
   std::string child_run;           // empty until the child run exists
   std::string status = "pending";  // pending | running | completed | failed | cancelled | skipped
   std::string created_at;
+  std::string updated_at;
+};
+
+// A graph release (SPEC §7.5): `workflow` run along `dependents:` from the root run.
+struct GraphPlanRecord {
+  std::string root_run;
+  std::string workflow;
+  // The command-line inputs as given (raw text): each dependent gets those it declares.
+  nlohmann::json inputs = nlohmann::json::object();
+  bool fail_fast = false;
+  std::string created_at;
+};
+
+// One repository of a graph release and how far it got.
+struct GraphNodeRecord {
+  std::string root_run;
+  std::string repository;              // identity
+  int position = 0;                    // in the execution order (the root is 0)
+  int level = 0;                       // its wave: the longest chain of upstreams above it
+  std::vector<std::string> upstreams;  // direct upstreams in the graph, sorted
+  std::string repo_ref;                // owner/name:ref it was resolved from
+  std::string source;                  // root | workspace | cache
+  std::string action;                  // root | run | pass
+  std::string status = status::kPending;
+  std::string reason;  // why passed through / skipped / failed
+  std::string run_id;  // its run (the latest attempt), "" until it starts
   std::string updated_at;
 };
 

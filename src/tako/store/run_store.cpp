@@ -4,6 +4,7 @@
 
 #include <system_error>
 
+#include "tako/store/sql.h"
 #include "tako/sys/clock.h"
 
 namespace tako::store {
@@ -95,95 +96,37 @@ CREATE TABLE subscription_keys (
 );
 CREATE INDEX subscription_keys_lookup ON subscription_keys(source, event_type);
 )sql",
+    // 2: run kinds (root | child | dependent) and graph releases (SPEC §7.5).
+    R"sql(
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+UPDATE runs SET kind = CASE WHEN parent_run = '' THEN 'root' ELSE 'child' END;
+CREATE TABLE graph_plans (
+  root_run TEXT PRIMARY KEY,
+  workflow TEXT NOT NULL,
+  inputs TEXT NOT NULL DEFAULT '{}',
+  fail_fast INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE graph_nodes (
+  root_run TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  upstreams TEXT NOT NULL DEFAULT '[]',
+  repo_ref TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  run_id TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (root_run, repository)
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
-json parse_json(const std::string& text, json fallback) {
-  if (text.empty()) return fallback;
-  json j = json::parse(text, nullptr, false);
-  return j.is_discarded() ? fallback : j;
-}
-
 }  // namespace
-
-// A prepared statement bound to the store's connection.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const fs::path& path, const char* sql) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail("prepare");
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt& bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& bind(int i, const json& v) { return bind(i, v.dump()); }
-  Stmt& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Stmt& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
-  Stmt& bind_opt(int i, const std::optional<int>& v) {
-    if (v) return bind(i, *v);
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  // True while there is a row.
-  bool step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail("step");
-    return false;
-  }
-  void run() {
-    while (step()) {
-    }
-  }
-  std::string text(int col) const {
-    const unsigned char* p = sqlite3_column_text(stmt_, col);
-    return p == nullptr ? std::string()
-                        : std::string(reinterpret_cast<const char*>(p),
-                                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
-  }
-  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-
- private:
-  [[noreturn]] void fail(const char* what) {
-    throw StoreError("run store " + path_.string() + ": " + what + ": " + sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  const fs::path& path_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-// A write transaction: BEGIN IMMEDIATE (so that concurrent writers queue on busy_timeout
-// instead of failing to upgrade), COMMIT on commit(), ROLLBACK otherwise.
-class RunStore::Txn {
- public:
-  explicit Txn(RunStore& s) : s_(s), lock_(s.mu_) { exec("BEGIN IMMEDIATE"); }
-  ~Txn() {
-    if (!done_) sqlite3_exec(s_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void commit() {
-    exec("COMMIT");
-    done_ = true;
-  }
-
- private:
-  void exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(s_.db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err != nullptr ? err : "unknown error";
-      sqlite3_free(err);
-      throw StoreError("run store " + s_.path_.string() + ": " + sql + ": " + msg);
-    }
-  }
-  RunStore& s_;
-  std::lock_guard<std::recursive_mutex> lock_;
-  bool done_ = false;
-};
 
 namespace {
 
@@ -235,12 +178,13 @@ RunRecord read_run(const Stmt& s) {
   r.error = s.text(14);
   r.failed_step = s.text(15);
   r.options = parse_json(s.text(16), json::object());
+  r.kind = s.text(17);
   return r;
 }
 
 constexpr const char* kRunColumns =
     "id, root_id, parent_run, parent_step, repository, repo_dir, workflow, inputs, event, "
-    "event_id, status, started_at, ended_at, depth, error, failed_step, options";
+    "event_id, status, started_at, ended_at, depth, error, failed_step, options, kind";
 
 StepRecord read_step(const Stmt& s) {
   StepRecord r;
@@ -309,10 +253,6 @@ SubscriptionIndexEntry read_index(const Stmt& s) {
 
 constexpr const char* kIndexColumns =
     "tako_yml_path, repository, content_hash, subscriptions, updated_at";
-
-std::string sql(const char* head, const char* columns, const char* tail) {
-  return std::string(head) + columns + tail;
-}
 
 }  // namespace
 
@@ -399,13 +339,16 @@ void RunStore::insert_run(const RunRecord& r) {
   Txn txn(*this);
   Stmt s(db_, path_,
          sql("INSERT INTO runs (", kRunColumns,
-             ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)")
+             ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")
              .c_str());
   s.bind(1, r.id).bind(2, r.root_id.empty() ? r.id : r.root_id).bind(3, r.parent_run);
   s.bind(4, r.parent_step).bind(5, r.repository).bind(6, r.repo_dir).bind(7, r.workflow);
   s.bind(8, r.inputs).bind(9, r.event).bind(10, r.event_id).bind(11, r.status);
   s.bind(12, r.started_at).bind(13, r.ended_at).bind(14, r.depth).bind(15, r.error);
   s.bind(16, r.failed_step).bind(17, r.options);
+  s.bind(18, !r.kind.empty()        ? r.kind
+             : r.parent_run.empty() ? std::string(kind::kRoot)
+                                    : std::string(kind::kChild));
   s.run();
   txn.commit();
 }

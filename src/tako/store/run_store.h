@@ -87,6 +87,15 @@ class RunStore {
                                              const std::string& workflow);
   std::vector<DeliveryRecord> deliveries_of_root(const std::string& root_run);
 
+  // --- graph releases (graph_plan_store.cpp) ---
+  // Records the plan and its nodes in one transaction (replacing an earlier plan of the root).
+  void insert_graph_plan(const GraphPlanRecord& plan, const std::vector<GraphNodeRecord>& nodes);
+  std::optional<GraphPlanRecord> get_graph_plan(const std::string& root_run);
+  // In execution order.
+  std::vector<GraphNodeRecord> graph_nodes(const std::string& root_run);
+  // Sets status, reason, run_id and updated_at of the node (root_run, repository).
+  void update_graph_node(const GraphNodeRecord& node);
+
   // --- subscription index ---
   void upsert_subscription_index(const SubscriptionIndexEntry& entry);
   std::optional<SubscriptionIndexEntry> get_subscription_index(const std::string& tako_yml_path);

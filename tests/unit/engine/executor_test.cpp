@@ -9,6 +9,7 @@
 #include "support/temp_dir.h"
 #include "tako/config/loader.h"
 #include "tako/engine/printer.h"
+#include "tako/engine/run_queue.h"
 #include "tako/engine/slots.h"
 #include "tako/repo/file_lock.h"
 #include "tako/store/run_store.h"
@@ -25,12 +26,16 @@ struct Fixture {
   std::ostringstream out, err;
   Printer printer{out, err, false, false};
   std::unique_ptr<store::RunStore> store = store::RunStore::open(dir / "home/state/tako.db");
-  SlotLimiter slots{1};
+  SlotLimiter slots;
   BuiltinRegistry builtins;
   std::unique_ptr<Executor> executor;
 
-  explicit Fixture(std::vector<std::string> extra_env = {}) {
+  RunQueue queue;
+
+  explicit Fixture(std::vector<std::string> extra_env = {}, int slot_count = 1)
+      : slots(slot_count) {
     ExecutorEnv env;
+    env.queue = &queue;
     env.options.home = config::Home::resolve((dir / "home").c_str(), nullptr, std::nullopt);
     env.store = store.get();
     env.printer = &printer;
@@ -456,6 +461,90 @@ workflows:
   EXPECT_NE(args.find("--volume " + repo.string() + ":/workspace"), std::string::npos) << args;
   EXPECT_NE(args.find("--env MODE"), std::string::npos) << args;
   EXPECT_NE(args.find("alpine /bin/sh -c"), std::string::npos) << args;
+}
+
+// A graph release's dependent (SPEC §7.5): inputs its workflow does not declare are dropped,
+// and templates and CEL see `upstream`.
+TEST(ExecutorTest, DependentRunDropsUndeclaredInputsAndSeesUpstream) {
+  Fixture f;
+  auto repo = f.repo("bom", R"(version: 0.1.0
+workflows:
+  release:
+    inputs:
+      version: {required: true}
+    steps:
+      - id: show
+        run: echo "{{ .inputs.version }} {{ (index .upstream "acme/lib-a").steps.publish.outputs.v }}"
+        produces:
+          outputs: {line: from_stdout}
+      - id: cel
+        if: upstream['acme/lib-a'].steps.publish.outputs.v == '1.1.0'
+        run: echo yes
+      - id: cel_false
+        if: upstream['acme/lib-a'].steps.publish.outputs.v == '9.9.9'
+        run: echo no
+)");
+  RunRequest req = f.request(repo, "release");
+  req.inputs = {{"version", "2.0.0"}, {"undeclared", "x"}};
+  req.drop_undeclared_inputs = true;
+  req.kind = store::kind::kDependent;
+  req.upstream = {{"acme/lib-a", {{"steps", {{"publish", {{"outputs", {{"v", "1.1.0"}}}}}}}}}};
+  auto result = f.executor->run(req);
+  ASSERT_TRUE(result.success()) << result.error << f.err.str();
+  EXPECT_EQ(result.steps[0].outputs["line"], "2.0.0 1.1.0");
+  EXPECT_EQ(result.steps[1].status, "completed");
+  EXPECT_EQ(result.steps[2].status, "skipped");
+  EXPECT_EQ(f.store->get_run(result.run_id)->kind, store::kind::kDependent);
+
+  // The root stays strict.
+  RunRequest strict = f.request(repo, "release");
+  strict.inputs = {{"version", "2.0.0"}, {"undeclared", "x"}};
+  auto refused = f.executor->run(strict);
+  EXPECT_FALSE(refused.success());
+  EXPECT_NE(refused.error.find("undeclared input 'undeclared'"), std::string::npos)
+      << refused.error;
+}
+
+// The per-repository queue: two runs of one workflow in one repository never overlap; the
+// later one is recorded `queued` while it waits.
+TEST(ExecutorTest, SecondRunOfAWorkflowInARepositoryIsQueued) {
+  Fixture f({}, 4);  // enough slots for both: only the queue keeps them apart
+  const fs::path marks = f.dir / "marks";
+  const fs::path go = f.dir / "go";
+  auto repo = f.repo("bom",
+                     "version: 0.1.0\nworkflows:\n  update:\n    steps:\n      - run: |\n"
+                     "          echo \"start $(date +%s%N)\" >> " +
+                         marks.string() +
+                         "\n"
+                         "          while [ ! -f " +
+                         go.string() +
+                         " ]; do sleep 0.01; done\n"
+                         "          echo \"end $(date +%s%N)\" >> " +
+                         marks.string() + "\n");
+  RunRequest a = f.request(repo, "update");
+  a.lock_repo_dir = false;
+  RunRequest b = a;
+  a.run_id = "exec-20261121-100000-aaaaaaaa";
+  b.run_id = "exec-20261121-100000-bbbbbbbb";
+  RunResult ra, rb;
+  std::thread ta([&] { ra = f.executor->run(a); });
+  while (!fs::exists(marks)) std::this_thread::sleep_for(5ms);
+  std::thread tb([&] { rb = f.executor->run(b); });
+  while (f.out.str().find("queued:") == std::string::npos) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(f.store->get_run(b.run_id)->status, store::status::kQueued);
+  testing::write_file(go, "");
+  ta.join();
+  tb.join();
+  ASSERT_TRUE(ra.success()) << ra.error;
+  ASSERT_TRUE(rb.success()) << rb.error;
+  EXPECT_EQ(testing::read_file(marks).substr(0, 6), "start ");
+  std::istringstream in(testing::read_file(marks));
+  std::vector<std::string> kinds;
+  for (std::string word, stamp; in >> word >> stamp;) kinds.push_back(word);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"start", "end", "start", "end"}));
+  EXPECT_NE(f.out.str().find("queued: acme/bom update waits for run " + a.run_id),
+            std::string::npos)
+      << f.out.str();
 }
 
 }  // namespace
