@@ -320,10 +320,9 @@ TEST_F(FanOutE2E, CycleIsReported) {
       parent_yml({"acme/b"}) +
           "subscriptions:\n  - {artifact: \"acme/b:b\", events: [b_done], workflow: release}\n");
   world_.add_repo(
-      "acme/b",
-      subscriber_yml("acme/b",
-                     "      - uses: tako/fan-out@v1\n        with: {event_type: b_done}\n", {}, "",
-                     "artifacts:\n  b: {path: ./tako.yml}\n"));
+      "acme/b", subscriber_yml(
+                    "acme/b", "      - uses: tako/fan-out@v1\n        with: {event_type: b_done}\n",
+                    {}, "", "artifacts:\n  b: {path: ./tako.yml}\n"));
   auto r = exec_release();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("circular fan-out: acme/lib → acme/b → acme/lib"));

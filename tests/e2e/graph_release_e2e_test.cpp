@@ -403,6 +403,37 @@ TEST_F(GraphReleaseE2E, FailFastCancelsTheOtherDependents) {
   EXPECT_TRUE(process_gone(std::stoi(read_file(slow_pid))));
 }
 
+TEST_F(GraphReleaseE2E, CtrlCCancelsTheRunningDependentAndSkipsTheRest) {
+  const fs::path a_pid = tmp_.path() / "a.pid";
+  add("acme/root", {"acme/a"}, mark("root"));
+  add("acme/a", {"acme/b"}, "      - run: echo $$ > " + a_pid.string() + "; sleep 60\n");
+  add("acme/b", {}, mark("b"));
+  const fs::path out = tmp_.path() / "out.txt";
+  CommandOptions o;
+  o.env = world_.env(home());
+  o.env["NO_COLOR"] = "1";
+  run_command({"sh", "-c",
+               "(" + tako_binary().string() + " exec release --root " +
+                   world_.work_dir("acme/root").string() + " > " + out.string() +
+                   " 2>&1; echo $? > " + out.string() + ".rc) > /dev/null 2>&1 &"},
+              o);
+  ASSERT_TRUE(wait_for(a_pid));
+  const pid_t step = std::stoi(read_file(a_pid));
+  // tako is the step's parent's parent: the step's shell was started by tako.
+  std::string stat = read_file("/proc/" + std::to_string(step) + "/stat");
+  const pid_t tako_pid = std::stoi(stat.substr(stat.rfind(')') + 4));
+  ASSERT_EQ(::kill(tako_pid, SIGINT), 0);
+  ASSERT_TRUE(wait_for(out.string() + ".rc"));
+  EXPECT_EQ(read_file(out.string() + ".rc"), "1\n");
+  EXPECT_TRUE(process_gone(step));
+  const std::string text = read_file(out);
+  EXPECT_THAT(text, HasSubstr("✗ acme/a release (cancelled"));
+  EXPECT_THAT(text, HasSubstr("- acme/b: skipped: upstream acme/a was cancelled"));
+  EXPECT_THAT(text, HasSubstr("Error: execution cancelled: "));
+  EXPECT_EQ(count("b"), 0);
+  EXPECT_THAT(tako({"status", run_id_of(text)}).out, HasSubstr("acme/root [CANCELLED]"));
+}
+
 TEST_F(GraphReleaseE2E, NoDependentsRunsTheRootAlone) {
   add("acme/root", {"acme/a"}, mark("root"));
   add("acme/a", {}, mark("a"));

@@ -144,6 +144,8 @@ void print_result(engine::Printer& printer, const engine::RunResult& root,
     printer.error_line("Error: execution failed: " + root.error);
   } else if (root.status == store::status::kCancelled) {
     printer.error_line("Error: " + root.error);
+  } else if (graph.cancelled) {
+    printer.error_line("Error: execution cancelled: " + graph.error);
   } else if (!graph.success()) {
     printer.error_line("Error: execution failed: " + graph.error);
   }
@@ -201,7 +203,14 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
       throw std::runtime_error("run '" + o.resume + "' is a child run of " + recorded->root_id +
                                ": resume its root run instead");
     }
-    if (recorded->status == store::status::kCompleted && !o.failed_only) {
+    // A completed root whose dependents are not all done (killed right after the root
+    // ended) still has work to resume.
+    bool graph_unfinished = false;
+    for (const auto& n : store->graph_nodes(o.resume)) {
+      if (n.status == store::status::kPending || n.status == store::status::kRunning)
+        graph_unfinished = true;
+    }
+    if (recorded->status == store::status::kCompleted && !o.failed_only && !graph_unfinished) {
       ctx.output().out << "Run " << o.resume << " already completed: nothing to resume\n";
       return;
     }

@@ -161,7 +161,9 @@ class GraphRelease::Scheduler {
       const NodeState& up = at(u);
       if (!ended_badly(up.status)) continue;
       n.culprit = up.status == st::kSkipped && !up.culprit.empty() ? up.culprit : u;
-      return finish_unrun(n, st::kSkipped, "upstream " + n.culprit + " failed");
+      const bool cancelled = at(n.culprit).status == st::kCancelled;
+      return finish_unrun(n, st::kSkipped,
+                          "upstream " + n.culprit + (cancelled ? " was cancelled" : " failed"));
     }
     if (!stop_reason_.empty()) return finish_unrun(n, st::kSkipped, stop_reason_);
     if (n.plan->action == NodeAction::kPass) {
@@ -418,8 +420,12 @@ GraphReport GraphRelease::run(const RunResult& root) {
   }
   Scheduler scheduler(*this, root);
   GraphReport report = scheduler.run();
+  report.cancelled = root.success() && cancel_ != nullptr && cancel_->cancelled();
+  if (report.cancelled && report.error.empty()) report.error = "the release was cancelled";
   if (record && root.success()) {
-    record->status = report.success() ? st::kCompleted : st::kFailed;
+    record->status = report.cancelled   ? st::kCancelled
+                     : report.success() ? st::kCompleted
+                                        : st::kFailed;
     record->ended_at = now_iso();
     record->error = report.error;
     store.update_run(*record);

@@ -35,7 +35,8 @@ struct GraphReport {
   int ran = 0;                     // dependents that ran (or completed in an earlier attempt)
   int failed = 0;                  // failed or cancelled
   std::string error;               // "1 of 3 dependents failed: acme/lib-a release: …"
-  bool success() const { return failed == 0; }
+  bool cancelled = false;          // the tree was cancelled (Ctrl-C) while they ran
+  bool success() const { return failed == 0 && !cancelled; }
 };
 
 class GraphRelease {

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of releasing a dependency graph (issue 11; results in
+# docs/benchmarks.md), against the fan-out to as many repositories, in the same run.
+#
+#   bench/graph_release.sh [path/to/tako] [N]          (default N: 500)
+#
+# 1. graph: N repositories in bench/graph_500.sh's shape (repository i lists 2i+1, 2i+2 and,
+#    for every fifth i, i+7 as dependents), each with a `release` workflow of one `true`
+#    step; `tako exec release` in r000 releases all N, each once after its upstreams.
+# 2. fan-out: one parent fanning out to N subscribers, each running one `true` step (the
+#    shape of bench/fanout.sh).
+# Both with the repositories already in the cache (a warm-up run is not measured), 4 at a
+# time (--max-concurrent-repos 4, concurrency_limit 4); each figure is the median of 3 runs.
+# Prints the wall times and the orchestration time per repository (wall / N) of each, and
+# their ratio.
+set -euo pipefail
+TAKO=${1:-build/tako}
+N=${2:-500}
+TAKO=$(cd "$(dirname "$TAKO")" && pwd)/$(basename "$TAKO")
+WORK=$(mktemp -d /tmp/tako-graph-release-bench-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+export TAKO_GIT_URL="file://$WORK/remotes/{owner}/{name}.git"
+
+# A bare repository $1 (owner/name) whose one commit holds tako.yml = the file $2.
+bare_repo() {
+  git init -q --bare "$WORK/remotes/$1.git"
+  export GIT_DIR=$WORK/remotes/$1.git
+  local blob tree commit
+  blob=$(git hash-object -w "$2")
+  tree=$(printf '100644 blob %s\ttako.yml\n' "$blob" | git mktree)
+  commit=$(git commit-tree -m "initial" "$tree")
+  git update-ref refs/heads/main "$commit"
+  git symbolic-ref HEAD refs/heads/main
+  unset GIT_DIR
+}
+
+name() { printf 'r%03d' "$1"; }
+
+echo "generating 2 x $N repositories in $WORK ..." >&2
+mkdir -p "$WORK/remotes/bench" "$WORK/remotes/fan" "$WORK/src"
+for ((i = 0; i < N; i++)); do
+  n=$(name "$i")
+  {
+    echo "version: 0.1.0"
+    echo "metadata: {repo: bench/$n}"
+    deps=()
+    for j in $((2 * i + 1)) $((2 * i + 2)); do ((j < N)) && deps+=("$j"); done
+    if ((i % 5 == 0 && i + 7 < N)); then deps+=($((i + 7))); fi
+    if ((${#deps[@]} > 0)); then
+      echo "dependents:"
+      for j in "${deps[@]}"; do echo "  - repo: bench/$(name "$j"):main"; done
+    fi
+    echo "workflows:"
+    echo "  release:"
+    echo "    steps:"
+    echo "      - run: \"true\""
+  } > "$WORK/graph-$n.yml"
+  bare_repo "bench/$n" "$WORK/graph-$n.yml"
+done
+git clone -q "$WORK/remotes/bench/r000.git" "$WORK/src/r000"
+
+cat > "$WORK/sub.yml" <<'YML'
+version: 0.1.0
+workflows:
+  test:
+    on: event
+    steps:
+      - run: "true"
+subscriptions:
+  - artifact: fan/lib:lib
+    events: [lib_built]
+    workflow: test
+YML
+deps=""
+for ((i = 1; i <= N; i++)); do
+  bare_repo "fan/s$i" "$WORK/sub.yml"
+  deps+="  - repo: fan/s$i"$'\n'
+done
+mkdir -p "$WORK/src/lib"
+cat > "$WORK/src/lib/tako.yml" <<YML
+version: 0.1.0
+metadata: {repo: fan/lib}
+artifacts:
+  lib: {path: ./tako.yml}
+dependents:
+$deps
+workflows:
+  release:
+    steps:
+      - id: notify
+        uses: tako/fan-out@v1
+        with: {event_type: lib_built, concurrency_limit: 4}
+YML
+
+# The median wall time of 3 runs of `tako exec release --root $1` (after one warm-up run).
+measure() {
+  local root=$1 walls=() w
+  "$TAKO" exec release --root "$root" --max-concurrent-repos 4 > "$WORK/warm.txt" 2>&1 ||
+    { tail -5 "$WORK/warm.txt" >&2; exit 1; }
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e" -o "$WORK/time.txt" \
+      "$TAKO" exec release --root "$root" --max-concurrent-repos 4 > /dev/null 2>&1
+    read -r w < "$WORK/time.txt"
+    walls+=("$w")
+  done
+  printf "%s\n" "${walls[@]}" | sort -g | sed -n 2p
+}
+
+export TAKO_HOME=$WORK/home-graph
+echo "graph release: warm-up (clones $N repositories), then 3 runs ..." >&2
+graph_wall=$(measure "$WORK/src/r000")
+export TAKO_HOME=$WORK/home-fan
+echo "fan-out: warm-up (clones $N repositories), then 3 runs ..." >&2
+fan_wall=$(measure "$WORK/src/lib")
+
+echo "| N | graph release wall (s) | per repository (ms) | fan-out wall (s) | per child (ms) | ratio |"
+echo "|---|---|---|---|---|---|"
+awk -v n="$N" -v g="$graph_wall" -v f="$fan_wall" 'BEGIN {
+  printf "| %d | %.2f | %.1f | %.2f | %.1f | %.2f |\n", n, g, 1000 * g / n, f, 1000 * f / n, g / f }'
