@@ -340,5 +340,42 @@ TEST_F(TrustE2E, ResumeNeverReportsSuccessForAChildItDidNotRun) {
                                "matches, so it was not run again"));
 }
 
+// A graph release's dependent may use the secrets its own workflow lists (it was released by
+// the user's command, not reached through a fan-out); a sibling that lists none never sees it.
+TEST_F(TrustE2E, DependentUsesTheSecretsItsWorkflowLists) {
+  world_.add_repo("acme/lib",
+                  "version: 0.1.0\n"
+                  "metadata: {repo: acme/lib}\n"
+                  "dependents:\n"
+                  "  - repo: acme/dep\n"
+                  "  - repo: acme/other\n"
+                  "workflows:\n"
+                  "  release:\n"
+                  "    secrets: [DEPLOY_TOKEN]\n"
+                  "    steps:\n"
+                  "      - run: echo root\n");
+  world_.add_repo("acme/dep",
+                  "version: 0.1.0\n"
+                  "metadata: {repo: acme/dep}\n"
+                  "workflows:\n"
+                  "  release:\n"
+                  "    secrets: [DEPLOY_TOKEN]\n"
+                  "    steps:\n"
+                  "      - env: {T: DEPLOY_TOKEN}\n"
+                  "        run: test \"${#T}\" -gt 3 && echo \"dep has $T\"\n");
+  world_.add_repo("acme/other",
+                  "version: 0.1.0\n"
+                  "metadata: {repo: acme/other}\n"
+                  "workflows:\n"
+                  "  release:\n"
+                  "    steps:\n"
+                  "      - run: echo \"other=[${DEPLOY_TOKEN:-none}]\"\n");
+  auto r = exec_release();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[acme/dep] dep has ***"));
+  EXPECT_THAT(r.out, HasSubstr("[acme/other] other=[none]"));
+  expect_secret_nowhere(r);
+}
+
 }  // namespace
 }  // namespace tako::testing
