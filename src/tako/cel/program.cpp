@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <deque>
 
 #include "tako/cel/eval.h"
 #include "tako/cel/parser.h"
@@ -13,6 +14,7 @@ namespace {
 
 struct Resolver {
   const std::string& source;
+  std::deque<std::string>& names;  // the Program's storage for dotted names
   std::vector<std::string> scope;  // comprehension variables; index = slot
   int max_slots = 0;
 
@@ -23,12 +25,13 @@ struct Resolver {
   }
 
   // "a.b.c" when `n` is a chain of names rooted at a global identifier, else "".
-  static std::string chain_name(const Node& n) {
+  static std::string_view chain_name(const Node& n) {
     if (n.kind == NodeKind::kIdent && n.slot < 0) return n.name;
     if (n.kind == NodeKind::kSelect && !n.test_only) return n.qualified;
-    return "";
+    return {};
   }
 
+  // Every node is resolved exactly once, so that resolving is linear in the size of the tree.
   void resolve(Node& n) {
     switch (n.kind) {
       case NodeKind::kIdent: {
@@ -39,39 +42,30 @@ struct Resolver {
         }
         return;
       }
-      case NodeKind::kSelect: {
-        resolve(*n.args[0]);
-        std::string base = chain_name(*n.args[0]);
-        if (!base.empty()) {
-          n.qualified = base + "." + n.name;
-          if (!n.test_only && is_type_name(n.qualified)) {
-            n.kind = NodeKind::kConst;
-            n.value = Value::type(n.qualified);
-            n.args.clear();
-          }
-        }
+      case NodeKind::kSelect:
+        resolve_select(n);
         return;
-      }
       case NodeKind::kCall: {
+        size_t first_arg = 0;
         if (n.has_target) {
           // namespaced functions: semver.major(x), strings.quote(s)
           Node& target = *n.args[0];
-          if ((target.kind == NodeKind::kIdent &&
-               (target.leading_dot || lookup(target.name) < 0)) ||
-              target.kind == NodeKind::kSelect) {
-            resolve(target);
-            std::string base = chain_name(target);
-            if (!base.empty()) {
-              std::string full = base + "." + n.name;
-              if (find_function(full) != nullptr) {
-                n.args.erase(n.args.begin());
-                n.has_target = false;
-                n.name = full;
-              }
+          resolve(target);
+          first_arg = 1;
+          const std::string_view base = chain_name(target);
+          if (!base.empty()) {
+            std::string full;
+            full.reserve(base.size() + 1 + n.name.size());
+            full.append(base).append(".").append(n.name);
+            if (find_function(full) != nullptr) {
+              n.args.erase(n.args.begin());
+              n.has_target = false;
+              n.name = std::move(full);
+              first_arg = 0;
             }
           }
         }
-        for (auto& a : n.args) resolve(*a);
+        for (size_t i = first_arg; i < n.args.size(); ++i) resolve(*n.args[i]);
         n.fn = find_function(n.name);
         if (n.name == "matches" && n.fn != nullptr && n.args.size() == 2) {
           const Node& pattern = *n.args[1];
@@ -106,6 +100,40 @@ struct Resolver {
         return;
     }
   }
+
+  // A chain of field selections a.b.c: resolved from its root up, in one pass. Each select's
+  // qualified name ("a.b", "a.b.c") is a prefix of one string built once for the whole chain,
+  // not a copy per level.
+  void resolve_select(Node& top) {
+    std::vector<Node*> chain{&top};  // outermost first
+    Node* root = top.args[0].get();
+    while (root->kind == NodeKind::kSelect && !root->test_only) {
+      chain.push_back(root);
+      root = root->args[0].get();
+    }
+    resolve(*root);
+    const std::string_view base = chain_name(*root);
+    if (base.empty()) return;
+    size_t total = base.size();
+    for (const Node* s : chain) total += 1 + s->name.size();
+    std::string& full = names.emplace_back();
+    full.reserve(total);
+    full.append(base);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) full.append(".").append((*it)->name);
+    size_t length = base.size();
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      Node& s = **it;
+      length += 1 + s.name.size();
+      s.qualified = std::string_view(full).substr(0, length);
+      if (!s.test_only && is_type_name(s.qualified)) {
+        // google.protobuf.Timestamp: a type, so the selects above it are no longer names.
+        s.kind = NodeKind::kConst;
+        s.value = Value::type(std::string(s.qualified));
+        s.args.clear();
+        return;
+      }
+    }
+  }
 };
 
 }  // namespace
@@ -117,7 +145,7 @@ std::shared_ptr<const Program> Program::compile(std::string_view source) {
   std::shared_ptr<Program> p(new Program());
   p->source_ = std::string(source);
   p->root_ = parse(p->source_);
-  Resolver r{p->source_, {}, 0};
+  Resolver r{p->source_, p->names_, {}, 0};
   r.resolve(*p->root_);
   p->slots_ = r.max_slots;
   return p;

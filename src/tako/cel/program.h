@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +41,7 @@ class Program {
   Program();
   std::string source_;
   std::unique_ptr<Node> root_;
+  std::deque<std::string> names_;  // dotted names; Node::qualified views them
   int slots_ = 0;
 };
 
