@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "tako/cel/regex.h"
 #include "tako/cel/time_util.h"
 #include "tako/semver/range.h"
 #include "tako/semver/version.h"
@@ -76,13 +77,13 @@ Value fn_matches(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
   charge(ctx, a[0].as_string().size() / 16, n);
   if (n.regex) return Value::boolean(RE2::PartialMatch(a[0].as_string(), *n.regex));
   charge(ctx, 100 + a[1].as_string().size(), n);
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  opts.set_max_mem(8 << 20);
-  RE2 re(a[1].as_string(), opts);
-  if (!re.ok())
-    return error_at(n, "invalid regular expression '" + a[1].as_string() + "': " + re.error());
-  return Value::boolean(RE2::PartialMatch(a[0].as_string(), re));
+  // A pattern built at evaluation time is compiled on every call: charged by its program size.
+  const CompiledRegex compiled = compile_regex(a[1].as_string());
+  charge(ctx, compiled.cost, n);
+  if (!compiled.re) {
+    return error_at(n, "invalid regular expression '" + a[1].as_string() + "': " + compiled.error);
+  }
+  return Value::boolean(RE2::PartialMatch(a[0].as_string(), *compiled.re));
 }
 
 // ---- conversions ----

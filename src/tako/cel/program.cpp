@@ -1,12 +1,11 @@
 #include "tako/cel/program.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <deque>
 
 #include "tako/cel/eval.h"
 #include "tako/cel/parser.h"
+#include "tako/cel/regex.h"
 
 namespace tako::cel {
 
@@ -14,9 +13,20 @@ namespace {
 
 struct Resolver {
   const std::string& source;
+  const CompileLimits& limits;
   std::deque<std::string>& names;  // the Program's storage for dotted names
   std::vector<std::string> scope;  // comprehension variables; index = slot
   int max_slots = 0;
+  std::uint64_t cost = 0;
+
+  void charge(std::uint64_t units, const Node& at) {
+    cost += units;
+    if (cost > limits.cost) {
+      throw CelError("compile cost limit of " + std::to_string(limits.cost) +
+                         " exceeded (too many nodes, names or regular expression instructions)",
+                     source, at.offset);
+    }
+  }
 
   int lookup(const std::string& name) const {
     for (size_t i = scope.size(); i-- > 0;)
@@ -33,6 +43,7 @@ struct Resolver {
 
   // Every node is resolved exactly once, so that resolving is linear in the size of the tree.
   void resolve(Node& n) {
+    charge(1, n);
     switch (n.kind) {
       case NodeKind::kIdent: {
         if (!n.leading_dot) n.slot = lookup(n.name);
@@ -56,6 +67,7 @@ struct Resolver {
           if (!base.empty()) {
             std::string full;
             full.reserve(base.size() + 1 + n.name.size());
+            charge(full.capacity() / 64, n);
             full.append(base).append(".").append(n.name);
             if (find_function(full) != nullptr) {
               n.args.erase(n.args.begin());
@@ -70,14 +82,13 @@ struct Resolver {
         if (n.name == "matches" && n.fn != nullptr && n.args.size() == 2) {
           const Node& pattern = *n.args[1];
           if (pattern.kind == NodeKind::kConst && pattern.value.is_string()) {
-            RE2::Options opts;
-            opts.set_log_errors(false);
-            opts.set_max_mem(8 << 20);
-            auto re = std::make_shared<RE2>(pattern.value.as_string(), opts);
-            if (!re->ok()) {
-              throw CelError("invalid regular expression: " + re->error(), source, pattern.offset);
+            CompiledRegex compiled = compile_regex(pattern.value.as_string());
+            charge(compiled.cost, pattern);
+            if (!compiled.re) {
+              throw CelError("invalid regular expression: " + compiled.error, source,
+                             pattern.offset);
             }
-            n.regex = std::move(re);
+            n.regex = std::move(compiled.re);
           }
         }
         return;
@@ -111,11 +122,13 @@ struct Resolver {
       chain.push_back(root);
       root = root->args[0].get();
     }
+    charge(chain.size(), top);
     resolve(*root);
     const std::string_view base = chain_name(*root);
     if (base.empty()) return;
     size_t total = base.size();
     for (const Node* s : chain) total += 1 + s->name.size();
+    charge(total / 64, top);
     std::string& full = names.emplace_back();
     full.reserve(total);
     full.append(base);
@@ -141,11 +154,12 @@ struct Resolver {
 Program::Program() = default;
 Program::~Program() = default;
 
-std::shared_ptr<const Program> Program::compile(std::string_view source) {
+std::shared_ptr<const Program> Program::compile(std::string_view source,
+                                                const CompileLimits& limits) {
   std::shared_ptr<Program> p(new Program());
   p->source_ = std::string(source);
   p->root_ = parse(p->source_);
-  Resolver r{p->source_, p->names_, {}, 0};
+  Resolver r{p->source_, limits, p->names_, {}, 0, 0};
   r.resolve(*p->root_);
   p->slots_ = r.max_slots;
   return p;
