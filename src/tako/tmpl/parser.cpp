@@ -13,6 +13,7 @@
 #include "tako/tmpl/lexer.h"
 #include "tako/tmpl/literals.h"
 #include "tako/tmpl/template.h"
+#include "tako/tmpl/variables.h"
 
 namespace tako::tmpl {
 
@@ -101,13 +102,13 @@ class Parser {
 
   // Per-definition state: variables in scope and the frame slots they use.
   struct Scope {
-    std::vector<std::pair<std::string, int>> vars;
+    Variables vars;
     int next_slot = 1;
     int range_depth = 0;
   };
   void begin_definition() {
     vars_.clear();
-    vars_.emplace_back("$", 0);
+    vars_.declare("$", 0);
     next_slot_ = 1;
     range_depth_ = 0;
   }
@@ -116,13 +117,6 @@ class Parser {
     vars_ = std::move(s.vars);
     next_slot_ = s.next_slot;
     range_depth_ = s.range_depth;
-  }
-
-  int lookup_var(std::string_view name) const {
-    for (auto it = vars_.rbegin(); it != vars_.rend(); ++it) {
-      if (it->first == name) return it->second;
-    }
-    return -1;
   }
 
   static bool is_empty_body(const std::vector<Node>& body) {
@@ -262,14 +256,14 @@ class Parser {
     Node n;
     n.kind = kind;
     n.pos = pos;
-    const std::size_t mark = vars_.size();
+    const std::size_t mark = vars_.mark();
     n.pipe = pipeline(context, Tok::RightDelim);
-    const std::size_t body_mark = vars_.size();
+    const std::size_t body_mark = vars_.mark();
     if (kind == NodeKind::Range) ++range_depth_;
     auto [list, next] = item_list();
     if (kind == NodeKind::Range) --range_depth_;
     n.list = std::move(list);
-    vars_.resize(body_mark);
+    vars_.forget(body_mark);
     if (next.kind == Item::kElse) {
       n.has_else = true;
       const Token& p = peek();
@@ -286,7 +280,7 @@ class Parser {
         n.else_list = std::move(else_list);
       }
     }
-    vars_.resize(mark);
+    vars_.forget(mark);
     leave();
     return n;
   }
@@ -385,12 +379,12 @@ class Parser {
     for (const Token* v : decl_vars) {
       std::string name(v->text);
       if (pipe->is_assign) {
-        int slot = lookup_var(name);
+        int slot = vars_.lookup(name);
         if (slot < 0) fail(v->pos, fmt::format("undefined variable \"{}\"", name));
         pipe->decl.push_back(slot);
       } else {
         int slot = next_slot_++;
-        vars_.emplace_back(std::move(name), slot);
+        vars_.declare(std::move(name), slot);
         pipe->decl.push_back(slot);
       }
     }
@@ -539,7 +533,7 @@ class Parser {
         return a;
       case Tok::Variable: {
         a.kind = ArgKind::Variable;
-        a.slot = lookup_var(t.text);
+        a.slot = vars_.lookup(t.text);
         if (a.slot < 0) fail(t.pos, fmt::format("undefined variable \"{}\"", t.text));
         return a;
       }
@@ -598,7 +592,7 @@ class Parser {
   std::size_t i_ = 0;
   bool advanced_ = true;
   std::unique_ptr<Tree> tree_;
-  std::vector<std::pair<std::string, int>> vars_;
+  Variables vars_;
   int next_slot_ = 1;
   int range_depth_ = 0;
   int depth_ = 0;
