@@ -477,7 +477,7 @@ class Parser {
         case ArgKind::Field:
         case ArgKind::Variable:
           for (auto& n : names) node->fields.push_back(std::move(n));
-          node->text = std::string(text_.substr(start, end_pos - start));
+          node->text = text_.substr(start, end_pos - start);
           break;
         case ArgKind::Literal:
         case ArgKind::Dot:
@@ -487,7 +487,7 @@ class Parser {
           Arg chain;
           chain.kind = ArgKind::Chain;
           chain.pos = start;
-          chain.text = std::string(text_.substr(start, end_pos - start));
+          chain.text = text_.substr(start, end_pos - start);
           chain.fields = std::move(names);
           if (node->kind == ArgKind::Pipe) {
             chain.pipe = std::move(node->pipe);
@@ -512,7 +512,7 @@ class Parser {
     const Token& t = next_non_space();
     Arg a;
     a.pos = t.pos;
-    a.text = std::string(t.text);
+    a.text = t.text;
     switch (t.type) {
       case Tok::Identifier: {
         const FuncDef* f = find_function(t.text);
@@ -554,7 +554,7 @@ class Parser {
         enter(t.pos);
         a.kind = ArgKind::Pipe;
         a.pipe = pipeline("parenthesized pipeline", Tok::RightParen);
-        a.text = std::string(text_.substr(t.pos, peek().pos - t.pos));
+        a.text = text_.substr(t.pos, peek().pos - t.pos);
         leave();
         return a;
       }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tako/tmpl/ast.h"
 #include "tako/tmpl/template.h"
 
 namespace tako::tmpl {
@@ -67,6 +68,24 @@ TEST(FuzzRegressions, BlockScopedVariablesStillEndWithTheirBlock) {
   } catch (const TemplateError& e) {
     EXPECT_THAT(e.message(), HasSubstr("undefined variable \"$y\""));
   }
+}
+
+// Each parenthesised pipeline kept a copy of its source text, so 99 nested parentheses around
+// a long string held 99 copies of it (a 64 MiB template, 6 GB). They are now views.
+TEST(FuzzRegressions, NestedPipelinesKeepViewsOfTheText) {
+  const std::string text = "{{" + std::string(99, '(') + "print \"" + std::string(100000, 'x') +
+                           "\"" + std::string(99, ')') + " | printf \"%.3s\"}}";
+  const auto tree = parse_tree(text);
+  const Arg* arg = &tree->main.body.at(0).pipe->cmds.at(0).args.at(0);
+  int depth = 0;
+  while (arg->kind == ArgKind::Pipe) {
+    ++depth;
+    EXPECT_GE(arg->text.data(), text.data());
+    EXPECT_LE(arg->text.data() + arg->text.size(), text.data() + text.size());
+    arg = &arg->pipe->cmds.at(0).args.at(0);
+  }
+  EXPECT_EQ(depth, 99);
+  EXPECT_EQ(render(text, nlohmann::json{}), "xxx");
 }
 
 }  // namespace
