@@ -290,7 +290,7 @@ Workflow Loader::build_workflow(const YAML::Node& key, const YAML::Node& node,
     auto [pos, inserted] = seen.emplace(s->id, s);
     if (!inserted) {
       const Step& first = *pos->second;
-      const auto id_mark = id_marks_.find(s->key_path);
+      const auto id_mark = id_marks_.find({s->mark.line, s->mark.column});
       fail(id_mark == id_marks_.end() ? s->mark : id_mark->second,
            s->key_path + (s->id_defaulted ? "" : ".id"),
            "duplicate step id '" + s->id + "' (" + (s->id_defaulted ? "its default id; " : "") +

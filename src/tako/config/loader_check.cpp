@@ -15,8 +15,8 @@ constexpr std::size_t kMaxNodes = 1'000'000;
 // can otherwise stand for billions of values ("billion laughs").
 constexpr std::size_t kMaxAliasExpansion = 100'000;
 
-// Total length of the scalars visited, aliases expanded: a long string repeated through aliases
-// would otherwise be copied into the model thousands of times.
+// Total length of the keys and scalars visited, aliases expanded: a long string or key repeated
+// through aliases would otherwise be copied into the model thousands of times.
 constexpr std::size_t kMaxValueBytes = 8 * 1024 * 1024;
 
 // Deepest nesting of values, aliases included (yaml-cpp's own guard only sees the text).
@@ -52,11 +52,20 @@ class ActiveScope {
 
 }  // namespace
 
+void Loader::count_bytes(std::size_t bytes, Mark at, const std::string& path) {
+  if ((value_bytes_ += bytes) > kMaxValueBytes) {
+    fail(at, path,
+         "document is too large: its keys and values total more than " +
+             std::to_string(kMaxValueBytes / (1024 * 1024)) + " MiB (after expanding aliases)");
+  }
+}
+
 void Loader::check_mapping_keys(const YAML::Node& node, const std::string& path) {
   std::unordered_map<std::string, Mark> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const YAML::Node key = it->first;
     if (!key.IsScalar()) fail(key, path, "expected a string key, found " + describe(key));
+    count_bytes(key.Scalar().size(), mark_of(key), path);
     auto [pos, inserted] = seen.emplace(key.Scalar(), mark_of(key));
     if (!inserted) {
       fail(key, child_path(path, key.Scalar()),
@@ -121,11 +130,7 @@ void Loader::check(const YAML::Node& node, const TypeSpec& type, const std::stri
     if (!collections_.insert(key).second) alias.emplace(alias_depth_);
     active.emplace(active_, key);
   }
-  if (node.IsScalar() && (value_bytes_ += node.Scalar().size()) > kMaxValueBytes) {
-    fail(at, path,
-         "document is too large: its values total more than " +
-             std::to_string(kMaxValueBytes / (1024 * 1024)) + " MiB (after expanding aliases)");
-  }
+  if (node.IsScalar()) count_bytes(node.Scalar().size(), at, path);
   if (alias_depth_ > 0 && ++expanded_ > kMaxAliasExpansion) {
     fail(at, path,
          "document is too large: aliases expand to more than " +

@@ -40,6 +40,7 @@ std::optional<std::int64_t> integer_value(std::string_view s);
 // "a list", "string 'x'", "number 3", ... for "found ..." in messages.
 std::string describe(const YAML::Node& node);
 std::string format_number(double v);
+// path.key, path['k e y'] or path[3]; at most 200 bytes (the middle of a longer one is cut).
 std::string child_path(const std::string& path, std::string_view key);
 std::string index_path(const std::string& path, size_t i);
 // Where a relative path written in tako.yml would go; null when it stays inside its base.
@@ -69,6 +70,8 @@ class Loader {
   // Structural pass: types, unknown keys, duplicate keys, required keys, allowed values.
   void check(const YAML::Node& node, const TypeSpec& type, const std::string& path, Mark at);
   void check_mapping_keys(const YAML::Node& node, const std::string& path);
+  // Adds the length of a key or scalar to value_bytes_; fails past the limit.
+  void count_bytes(std::size_t bytes, Mark at, const std::string& path);
   void check_scalar(const YAML::Node& node, const TypeSpec& type, const std::string& path,
                     Mark at) const;
 
@@ -102,13 +105,15 @@ class Loader {
   fs::path file_;
   std::size_t visited_ = 0;
   std::size_t expanded_ = 0;     // visits inside alias expansions
-  std::size_t value_bytes_ = 0;  // length of every scalar visited
+  std::size_t value_bytes_ = 0;  // length of every key and scalar visited
   int alias_depth_ = 0;
   int depth_ = 0;
   std::unordered_set<std::uint64_t> collections_;  // positions of lists and mappings seen
   std::unordered_set<std::uint64_t> active_;       // ... and of those being checked now
   mutable std::vector<Expression> expressions_;
-  mutable std::unordered_map<std::string, Mark> id_marks_;  // step key path -> its id's mark
+  // Where each step's id is, by the step's own position (key paths may be cut, so two
+  // steps can share one).
+  mutable std::map<std::pair<int, int>, Mark> id_marks_;
 };
 
 }  // namespace tako::config::detail

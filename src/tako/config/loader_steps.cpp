@@ -196,7 +196,7 @@ Step Loader::build_step(const YAML::Node& node, const std::string& path) const {
   }
   if (const YAML::Node id = node["id"]) {
     step.id = id.Scalar();
-    id_marks_[path] = mark_of(id);
+    id_marks_[{step.mark.line, step.mark.column}] = mark_of(id);
     if (!valid_name(step.id, false)) {
       fail(id, path + ".id",
            "invalid step id " + quote_text(step.id) + ": expected letters, digits, '_', '-'");

@@ -105,9 +105,34 @@ std::string format_number(double v) {
   return out.str();
 }
 
+namespace {
+
+// Key paths name a place in messages, where the line and column pinpoint it. A path longer
+// than this keeps its start and its end around "...": building one costs the same at any
+// depth, and the paths kept for thousands of values do not hold the document over and over.
+constexpr size_t kMaxKeyPath = 200;
+constexpr size_t kKeyPathHead = 60;
+// A key longer than this is quoted and cut, like one with characters other than [A-Za-z0-9_-].
+constexpr size_t kMaxBareKey = 60;
+
+bool starts_character(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+}
+
+std::string bounded(std::string path) {
+  if (path.size() <= kMaxKeyPath) return path;
+  size_t head = kKeyPathHead;
+  while (head > 0 && !starts_character(path[head])) --head;
+  size_t tail = path.size() - (kMaxKeyPath - kKeyPathHead - 3);
+  while (tail < path.size() && !starts_character(path[tail])) ++tail;
+  return path.substr(0, head) + "..." + path.substr(tail);
+}
+
+}  // namespace
+
 std::string child_path(const std::string& path, std::string_view key) {
-  bool simple = !key.empty();
-  for (char c : key) {
+  bool simple = !key.empty() && key.size() <= kMaxBareKey;
+  for (char c : simple ? key : std::string_view()) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
           c == '-')) {
       simple = false;
@@ -117,13 +142,13 @@ std::string child_path(const std::string& path, std::string_view key) {
     std::string k = "[";
     k += quote_text(key);
     k += "]";
-    return path + k;
+    return bounded(path + k);
   }
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
+  return bounded(path.empty() ? std::string(key) : path + "." + std::string(key));
 }
 
 std::string index_path(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
+  return bounded(path + "[" + std::to_string(i) + "]");
 }
 
 // Where a relative path written in tako.yml would go; null when it stays inside its base.
