@@ -234,6 +234,7 @@ Workflow Loader::build_workflow(const YAML::Node& key, const YAML::Node& node,
   if (node["image"]) w.image = node["image"].Scalar();
   w.env = build_env(node["env"], path + ".env");
   if (const YAML::Node secrets = node["secrets"]; secrets && !secrets.IsNull()) {
+    std::unordered_set<std::string> listed;
     for (size_t i = 0; i < secrets.size(); ++i) {
       const std::string& name = secrets[i].Scalar();
       const std::string s_path = index_path(path + ".secrets", i);
@@ -242,7 +243,7 @@ Workflow Loader::build_workflow(const YAML::Node& key, const YAML::Node& node,
              "invalid secret name " + quote_text(name) +
                  ": expected an environment variable name (letters, digits, '_')");
       }
-      if (std::find(w.secrets.begin(), w.secrets.end(), name) != w.secrets.end()) {
+      if (!listed.insert(name).second) {
         fail(secrets[i], s_path, "secret '" + name + "' is listed twice");
       }
       w.secrets.push_back(name);
@@ -301,8 +302,26 @@ Workflow Loader::build_workflow(const YAML::Node& key, const YAML::Node& node,
   return w;
 }
 
+WorkflowIndex::WorkflowIndex(const TakoFile& file) {
+  for (const Workflow& w : file.workflows) {
+    Entry& entry = workflows_[w.name];
+    entry.workflow = &w;
+    for (const InputDecl& in : w.inputs) entry.inputs.insert(in.name);
+  }
+}
+
+const Workflow* WorkflowIndex::find(std::string_view workflow) const {
+  auto it = workflows_.find(workflow);
+  return it == workflows_.end() ? nullptr : it->second.workflow;
+}
+
+bool WorkflowIndex::declares(const Workflow& workflow, std::string_view input) const {
+  auto it = workflows_.find(workflow.name);
+  return it != workflows_.end() && it->second.inputs.count(input) > 0;
+}
+
 Subscription Loader::build_subscription(const YAML::Node& node, const std::string& path,
-                                        const TakoFile& file) const {
+                                        const TakoFile& file, const WorkflowIndex& index) const {
   Subscription s;
   s.mark = mark_of(node);
   const YAML::Node artifact = node["artifact"];
@@ -350,7 +369,7 @@ Subscription Loader::build_subscription(const YAML::Node& node, const std::strin
   }
   const YAML::Node workflow = node["workflow"];
   s.workflow = workflow.Scalar();
-  const Workflow* target = file.find_workflow(s.workflow);
+  const Workflow* target = index.find(s.workflow);
   if (target == nullptr) {
     std::vector<std::string> names;
     for (const auto& w : file.workflows) names.push_back(w.name);
@@ -360,11 +379,11 @@ Subscription Loader::build_subscription(const YAML::Node& node, const std::strin
     fail(workflow, path + ".workflow", message);
   }
   if (const YAML::Node inputs = node["inputs"]; inputs && !inputs.IsNull()) {
-    std::vector<std::string> declared;
-    for (const auto& in : target->inputs) declared.push_back(in.name);
     for (auto it = inputs.begin(); it != inputs.end(); ++it) {
       const std::string& name = it->first.Scalar();
-      if (target->find_input(name) == nullptr) {
+      if (!index.declares(*target, name)) {
+        std::vector<std::string> declared;
+        for (const auto& in : target->inputs) declared.push_back(in.name);
         std::string message =
             "input " + quote_text(name) + " is not declared by workflow '" + s.workflow + "'";
         if (auto near = closest_match(name, declared))
@@ -431,8 +450,10 @@ void Loader::build(const YAML::Node& root, TakoFile& out) const {
     }
   }
   if (const YAML::Node subs = root["subscriptions"]; subs && !subs.IsNull()) {
+    const WorkflowIndex index(out);
     for (size_t i = 0; i < subs.size(); ++i) {
-      out.subscriptions.push_back(build_subscription(subs[i], index_path("subscriptions", i), out));
+      out.subscriptions.push_back(
+          build_subscription(subs[i], index_path("subscriptions", i), out, index));
     }
   }
 }

@@ -49,6 +49,23 @@ bool is_template(const nlohmann::json& value);
 
 // ---- the loader ----
 
+// The workflows of a file by name, and each one's inputs by name, for its subscriptions:
+// searching the model's lists made thousands of subscriptions over thousands of inputs
+// quadratic to load.
+class WorkflowIndex {
+ public:
+  explicit WorkflowIndex(const TakoFile& file);
+  const Workflow* find(std::string_view workflow) const;
+  bool declares(const Workflow& workflow, std::string_view input) const;
+
+ private:
+  struct Entry {
+    const Workflow* workflow;
+    std::unordered_set<std::string_view> inputs;
+  };
+  std::unordered_map<std::string_view, Entry> workflows_;
+};
+
 class Loader {
  public:
   Loader(fs::path file) : file_(std::move(file)) {}
@@ -90,7 +107,7 @@ class Loader {
   void check_uses(const YAML::Node& step_node, Step& step, const std::string& path) const;
   Produces build_produces(const YAML::Node& node, const std::string& path) const;
   Subscription build_subscription(const YAML::Node& node, const std::string& path,
-                                  const TakoFile& file) const;
+                                  const TakoFile& file, const WorkflowIndex& index) const;
   void check_name(const YAML::Node& key, const std::string& path, std::string_view what,
                   bool allow_dot = true) const;
   std::map<std::string, std::string> build_env(const YAML::Node& node,

@@ -122,5 +122,71 @@ TEST(FuzzRegressions, DuplicateStepIdsInDeepOnFailureChainsPointAtTheirOwnId) {
   }
 }
 
+// Short distinct environment variable names: A, B, ..., Z, AA, AB, ...
+std::string env_name(int i) {
+  std::string name;
+  for (++i; i > 0; i = (i - 1) / 26)
+    name.insert(name.begin(), static_cast<char>('A' + (i - 1) % 26));
+  return name;
+}
+
+// Each secret was compared with every one listed before it: 80,000 secrets (630 KB) took
+// 5.5 s to load, 180,000 short ones (1 MiB) about half a minute.
+TEST(FuzzRegressions, ManySecretsLoadInLinearTime) {
+  constexpr int kSecrets = 180000;
+  std::string list;
+  for (int i = 0; i < kSecrets; ++i) list += (i ? "," : "") + env_name(i);
+  const std::string head = "version: 0.1.0\nworkflows:\n  w:\n    steps: [x]\n    secrets: [";
+  const std::string yaml = head + list + "]\n";
+  ASSERT_LE(yaml.size(), kMaxFileSize);
+  const TakoFile file = load_string(yaml, "tako.yml");
+  ASSERT_EQ(file.workflows.at(0).secrets.size(), static_cast<size_t>(kSecrets));
+  try {
+    load_string(head + list + ",QQ]\n", "tako.yml");
+    ADD_FAILURE() << "loaded a secret listed twice";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.message(), "secret 'QQ' is listed twice");
+    EXPECT_EQ(e.key_path(), "workflows.w.secrets[180000]");
+  }
+}
+
+// Each subscription copied its workflow's input names and looked its inputs up in a list:
+// 10,000 subscriptions of a workflow with 20,000 inputs (1 MiB) took 3 s to load.
+TEST(FuzzRegressions, ManySubscriptionsOfAWorkflowWithManyInputs) {
+  std::string yaml = "version: 0.1.0\nworkflows:\n  w:\n    steps: [x]\n    inputs:\n";
+  for (int i = 0; i < 20000; ++i) yaml += "      i" + std::to_string(i) + ": {}\n";
+  yaml += "subscriptions:\n";
+  for (int i = 0; i < 10000; ++i) {
+    yaml += "  - {artifact: 'a/b:c', events: [e], workflow: w, inputs: {i" + std::to_string(i * 2) +
+            ": x}}\n";
+  }
+  ASSERT_LE(yaml.size(), kMaxFileSize);
+  const TakoFile file = load_string(yaml, "tako.yml");
+  ASSERT_EQ(file.subscriptions.size(), 10000u);
+  EXPECT_EQ(file.subscriptions.back().inputs.at("i19998"), "x");
+  // An undeclared input is still an error that names the declared ones.
+  try {
+    load_string(
+        "version: 0.1.0\nworkflows:\n  w:\n    steps: [x]\n    inputs: {bump: {}, tag: {}}\n"
+        "  v: {steps: [x]}\n"
+        "subscriptions:\n  - {artifact: 'a/b:c', events: [e], workflow: w, inputs: {bmp: x}}\n",
+        "tako.yml");
+    ADD_FAILURE() << "loaded an undeclared input";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.message(),
+              "input 'bmp' is not declared by workflow 'w' (did you mean 'bump'?); inputs: bump, "
+              "tag");
+  }
+  try {
+    load_string(
+        "version: 0.1.0\nworkflows:\n  w: {steps: [x]}\n"
+        "subscriptions:\n  - {artifact: 'a/b:c', events: [e], workflow: x}\n",
+        "tako.yml");
+    ADD_FAILURE() << "loaded a subscription to an unknown workflow";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.message(), "workflow 'x' not found in this file (did you mean 'w'?); workflows: w");
+  }
+}
+
 }  // namespace
 }  // namespace tako::config
