@@ -78,7 +78,8 @@ Value fn_matches(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
   if (n.regex) return Value::boolean(RE2::PartialMatch(a[0].as_string(), *n.regex));
   charge(ctx, 100 + a[1].as_string().size(), n);
   // A pattern built at evaluation time is compiled on every call: charged by its program size.
-  const CompiledRegex compiled = compile_regex(a[1].as_string());
+  const CompiledRegex compiled =
+      compile_regex(a[1].as_string(), ctx.limits.cost - std::min(ctx.cost, ctx.limits.cost));
   charge(ctx, compiled.cost, n);
   if (!compiled.re) {
     return error_at(n, "invalid regular expression '" + a[1].as_string() + "': " + compiled.error);

@@ -82,7 +82,8 @@ struct Resolver {
         if (n.name == "matches" && n.fn != nullptr && n.args.size() == 2) {
           const Node& pattern = *n.args[1];
           if (pattern.kind == NodeKind::kConst && pattern.value.is_string()) {
-            CompiledRegex compiled = compile_regex(pattern.value.as_string());
+            CompiledRegex compiled =
+                compile_regex(pattern.value.as_string(), limits.cost - std::min(cost, limits.cost));
             charge(compiled.cost, pattern);
             if (!compiled.re) {
               throw CelError("invalid regular expression: " + compiled.error, source,

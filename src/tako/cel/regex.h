@@ -19,10 +19,14 @@ struct CompiledRegex {
   std::string error;                   // why, when re is null
   // Work done compiling, in RE2 program instructions: RE2's time grows with the program, and a
   // ten-byte pattern like \pL{200} expands to 240,000 of them (80 ms), so the callers charge
-  // this to their budget rather than the pattern's length.
+  // this to their budget rather than the pattern's length. More than `budget` (and `re` null)
+  // when the program would not fit in it.
   std::uint64_t cost = 0;
 };
 
-CompiledRegex compile_regex(const std::string& pattern);
+// Compiles `pattern` with at most 8 MiB for RE2, and less when `budget` (the instructions the
+// caller can still pay for) is smaller: RE2 stops compiling a program that outgrows its
+// memory, so a pattern never costs much more time than the budget left.
+CompiledRegex compile_regex(const std::string& pattern, std::uint64_t budget);
 
 }  // namespace tako::cel

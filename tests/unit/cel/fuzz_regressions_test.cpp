@@ -23,7 +23,9 @@ void run_like_fuzz_cel(const std::string& text) {
   vars.set("x", nlohmann::json(7));
   vars.set("s", nlohmann::json("hello"));
   try {
-    auto program = Program::compile(text);
+    CompileLimits compile_limits;
+    compile_limits.cost = 200000;
+    auto program = Program::compile(text, compile_limits);
     Limits limits;
     limits.cost = 200000;
     auto v = program->evaluate(vars, limits);
