@@ -123,7 +123,7 @@ struct Resolver {
       chain.push_back(root);
       root = root->args[0].get();
     }
-    charge(chain.size(), top);
+    charge(chain.size() - 1, top);  // the selects below `top`, which resolve() charged
     resolve(*root);
     const std::string_view base = chain_name(*root);
     if (base.empty()) return;
