@@ -15,10 +15,14 @@ function(tako_module name)
   endif()
 endfunction()
 
-# tako_unit_tests(<module> SOURCES <files...> [DEPS <targets...>])
+# tako_unit_tests(<module> SOURCES <files...> [DEPS <targets...>]
+#                 [TIMED_SUITE <suite> TIMED_SECONDS <seconds>])
 # One GoogleTest executable per layer: tako_<module>_tests, registered with ctest as unit.<module>.
+# TIMED_SUITE runs that GoogleTest suite as its own ctest test, unit.<module>.<suite>, with its own
+# short TIMEOUT (and leaves it out of unit.<module>): its inputs once took exponential or
+# quadratic time, so a hang there is a failure rather than a stall.
 function(tako_unit_tests module)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMED_SUITE;TIMED_SECONDS" "SOURCES;DEPS" ${ARGN})
   if(NOT ARG_SOURCES)
     return()
   endif()
@@ -26,7 +30,14 @@ function(tako_unit_tests module)
   add_executable(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE tako_${module} tako_test_support ${ARG_DEPS}
                         GTest::gtest GTest::gmock GTest::gtest_main)
-  add_test(NAME unit.${module} COMMAND ${target})
+  if(ARG_TIMED_SUITE)
+    add_test(NAME unit.${module} COMMAND ${target} --gtest_filter=-${ARG_TIMED_SUITE}.*)
+    add_test(NAME unit.${module}.${ARG_TIMED_SUITE}
+             COMMAND ${target} --gtest_filter=${ARG_TIMED_SUITE}.*)
+    set_tests_properties(unit.${module}.${ARG_TIMED_SUITE} PROPERTIES TIMEOUT ${ARG_TIMED_SECONDS})
+  else()
+    add_test(NAME unit.${module} COMMAND ${target})
+  endif()
   set_tests_properties(unit.${module} PROPERTIES TIMEOUT 600)
 endfunction()
 

@@ -1,7 +1,7 @@
 // libFuzzer target for the tako.yml loader: any input must either load or throw ConfigError
 // (never crash, hang, or throw anything else); a loaded file's templates and CEL expressions
-// are compiled as `tako validate` does. Seeds: examples/**/tako.yml; dictionary: config.dict.
-//   fuzz_config -dict=fuzz/config.dict corpus/ examples/release-train/acme/*/tako.yml
+// are compiled as `tako validate` does. Seeds: examples/**/tako.yml and fuzz/regressions/config/;
+// dictionary: config.dict. Commands: docs/development.md.
 
 #include <cstddef>
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tako/cel/value.h"
@@ -79,7 +80,7 @@ struct Node {
   // Filled by the resolver.
   int slot = -1;                          // kIdent: local slot; kComprehension: var1 slot
   int slot2 = -1;                         // kComprehension: var2 slot
-  std::string qualified;                  // kSelect/kIdent chain: "a.b.c" for prefix lookup
+  std::string_view qualified;             // kSelect chain: "a.b.c" (in Program::names_)
   const FunctionDef* fn = nullptr;        // kCall
   std::shared_ptr<const re2::RE2> regex;  // kCall matches() with a constant pattern
 };

@@ -1,11 +1,11 @@
 #include "tako/cel/program.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
+#include <deque>
 
 #include "tako/cel/eval.h"
 #include "tako/cel/parser.h"
+#include "tako/cel/regex.h"
 
 namespace tako::cel {
 
@@ -13,8 +13,20 @@ namespace {
 
 struct Resolver {
   const std::string& source;
+  const CompileLimits& limits;
+  std::deque<std::string>& names;  // the Program's storage for dotted names
   std::vector<std::string> scope;  // comprehension variables; index = slot
   int max_slots = 0;
+  std::uint64_t cost = 0;
+
+  void charge(std::uint64_t units, const Node& at) {
+    cost += units;
+    if (cost > limits.cost) {
+      throw CelError("compile cost limit of " + std::to_string(limits.cost) +
+                         " exceeded (too many nodes, names or regular expression instructions)",
+                     source, at.offset);
+    }
+  }
 
   int lookup(const std::string& name) const {
     for (size_t i = scope.size(); i-- > 0;)
@@ -23,13 +35,15 @@ struct Resolver {
   }
 
   // "a.b.c" when `n` is a chain of names rooted at a global identifier, else "".
-  static std::string chain_name(const Node& n) {
+  static std::string_view chain_name(const Node& n) {
     if (n.kind == NodeKind::kIdent && n.slot < 0) return n.name;
     if (n.kind == NodeKind::kSelect && !n.test_only) return n.qualified;
-    return "";
+    return {};
   }
 
+  // Every node is resolved exactly once, so that resolving is linear in the size of the tree.
   void resolve(Node& n) {
+    charge(1, n);
     switch (n.kind) {
       case NodeKind::kIdent: {
         if (!n.leading_dot) n.slot = lookup(n.name);
@@ -39,51 +53,43 @@ struct Resolver {
         }
         return;
       }
-      case NodeKind::kSelect: {
-        resolve(*n.args[0]);
-        std::string base = chain_name(*n.args[0]);
-        if (!base.empty()) {
-          n.qualified = base + "." + n.name;
-          if (!n.test_only && is_type_name(n.qualified)) {
-            n.kind = NodeKind::kConst;
-            n.value = Value::type(n.qualified);
-            n.args.clear();
-          }
-        }
+      case NodeKind::kSelect:
+        resolve_select(n);
         return;
-      }
       case NodeKind::kCall: {
+        size_t first_arg = 0;
         if (n.has_target) {
           // namespaced functions: semver.major(x), strings.quote(s)
           Node& target = *n.args[0];
-          if ((target.kind == NodeKind::kIdent &&
-               (target.leading_dot || lookup(target.name) < 0)) ||
-              target.kind == NodeKind::kSelect) {
-            resolve(target);
-            std::string base = chain_name(target);
-            if (!base.empty()) {
-              std::string full = base + "." + n.name;
-              if (find_function(full) != nullptr) {
-                n.args.erase(n.args.begin());
-                n.has_target = false;
-                n.name = full;
-              }
+          resolve(target);
+          first_arg = 1;
+          const std::string_view base = chain_name(target);
+          if (!base.empty()) {
+            std::string full;
+            full.reserve(base.size() + 1 + n.name.size());
+            charge(full.capacity() / 64, n);
+            full.append(base).append(".").append(n.name);
+            if (find_function(full) != nullptr) {
+              n.args.erase(n.args.begin());
+              n.has_target = false;
+              n.name = std::move(full);
+              first_arg = 0;
             }
           }
         }
-        for (auto& a : n.args) resolve(*a);
+        for (size_t i = first_arg; i < n.args.size(); ++i) resolve(*n.args[i]);
         n.fn = find_function(n.name);
         if (n.name == "matches" && n.fn != nullptr && n.args.size() == 2) {
           const Node& pattern = *n.args[1];
           if (pattern.kind == NodeKind::kConst && pattern.value.is_string()) {
-            RE2::Options opts;
-            opts.set_log_errors(false);
-            opts.set_max_mem(8 << 20);
-            auto re = std::make_shared<RE2>(pattern.value.as_string(), opts);
-            if (!re->ok()) {
-              throw CelError("invalid regular expression: " + re->error(), source, pattern.offset);
+            CompiledRegex compiled =
+                compile_regex(pattern.value.as_string(), limits.cost - std::min(cost, limits.cost));
+            charge(compiled.cost, pattern);
+            if (!compiled.re) {
+              throw CelError("invalid regular expression: " + compiled.error, source,
+                             pattern.offset);
             }
-            n.regex = std::move(re);
+            n.regex = std::move(compiled.re);
           }
         }
         return;
@@ -106,6 +112,42 @@ struct Resolver {
         return;
     }
   }
+
+  // A chain of field selections a.b.c: resolved from its root up, in one pass. Each select's
+  // qualified name ("a.b", "a.b.c") is a prefix of one string built once for the whole chain,
+  // not a copy per level.
+  void resolve_select(Node& top) {
+    std::vector<Node*> chain{&top};  // outermost first
+    Node* root = top.args[0].get();
+    while (root->kind == NodeKind::kSelect && !root->test_only) {
+      chain.push_back(root);
+      root = root->args[0].get();
+    }
+    charge(chain.size() - 1, top);  // the selects below `top`, which resolve() charged
+    resolve(*root);
+    const std::string_view base = chain_name(*root);
+    if (base.empty()) return;
+    size_t total = base.size();
+    for (const Node* s : chain) total += 1 + s->name.size();
+    charge(total / 64, top);
+    std::string& full = names.emplace_back();
+    full.reserve(total);
+    full.append(base);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) full.append(".").append((*it)->name);
+    size_t length = base.size();
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      Node& s = **it;
+      length += 1 + s.name.size();
+      s.qualified = std::string_view(full).substr(0, length);
+      if (!s.test_only && is_type_name(s.qualified)) {
+        // google.protobuf.Timestamp: a type, so the selects above it are no longer names.
+        s.kind = NodeKind::kConst;
+        s.value = Value::type(std::string(s.qualified));
+        s.args.clear();
+        return;
+      }
+    }
+  }
 };
 
 }  // namespace
@@ -113,11 +155,12 @@ struct Resolver {
 Program::Program() = default;
 Program::~Program() = default;
 
-std::shared_ptr<const Program> Program::compile(std::string_view source) {
+std::shared_ptr<const Program> Program::compile(std::string_view source,
+                                                const CompileLimits& limits) {
   std::shared_ptr<Program> p(new Program());
   p->source_ = std::string(source);
   p->root_ = parse(p->source_);
-  Resolver r{p->source_, {}, 0};
+  Resolver r{p->source_, limits, p->names_, {}, 0, 0};
   r.resolve(*p->root_);
   p->slots_ = r.max_slots;
   return p;

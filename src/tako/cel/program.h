@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,11 +21,26 @@ struct Limits {
   std::size_t max_value_bytes = 16u << 20;  // largest string/bytes/list built
 };
 
+// Bounds of one compilation. Parsing is linear and name resolution visits each node once, so
+// only an expression whose regular expressions expand to huge programs reaches the cost limit:
+// it is the second line of defence, like Limits::cost for evaluation, so that a hostile or
+// mistaken expression is an error and never a stall.
+struct CompileLimits {
+  // Abstract steps: syntax-tree nodes resolved, bytes/64 of dotted names built, RE2 program
+  // instructions of the constant patterns of matches().
+  std::uint64_t cost = 1000000;
+};
+
 // A compiled CEL expression. Immutable; evaluate() may run on many threads at once.
 class Program {
  public:
-  // Parses and resolves `source`. Throws CelError (with position) on a syntax error.
-  static std::shared_ptr<const Program> compile(std::string_view source);
+  // Parses and resolves `source`. Throws CelError (with position) on a syntax error, and when
+  // the compile cost limit is exceeded.
+  static std::shared_ptr<const Program> compile(std::string_view source) {
+    return compile(source, CompileLimits{});
+  }
+  static std::shared_ptr<const Program> compile(std::string_view source,
+                                                const CompileLimits& limits);
 
   // Evaluates with `vars`. Throws CelError when the result is an error or a limit is hit.
   Value evaluate(const Activation& vars) const { return evaluate(vars, Limits{}); }
@@ -40,6 +56,7 @@ class Program {
   Program();
   std::string source_;
   std::unique_ptr<Node> root_;
+  std::deque<std::string> names_;  // dotted names; Node::qualified views them
   int slots_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -28,7 +29,7 @@ enum class ArgKind : std::uint8_t {
 struct Arg {
   ArgKind kind = ArgKind::Dot;
   std::uint32_t pos = 0;            // byte offset in the template text
-  std::string text;                 // source text, for messages
+  std::string_view text;            // source text, for messages: a view of Template::text()
   nlohmann::json literal;           // Literal
   std::vector<std::string> fields;  // Field, Variable, Chain: keys walked in order
   int slot = -1;                    // Variable: frame slot
@@ -75,7 +76,8 @@ struct Tree {
   std::unordered_map<std::string, int> def_index;
 };
 
-// Parses template text. Throws TemplateError.
+// Parses template text. Throws TemplateError. The tree keeps views of `text` (Arg::text), so
+// that nested pipelines cost no copies: `text` must outlive it (Template owns both).
 std::unique_ptr<Tree> parse_tree(std::string_view text);
 
 }  // namespace tako::tmpl

@@ -34,6 +34,9 @@ const FuncDef* find_function(std::string_view name);
 // The names of all functions, sorted (for "did you mean" and docs).
 std::span<const FuncDef> all_functions();
 
+// The known function closest to an unknown name, or "" when none is close (suggest.cpp).
+std::string suggest_function(std::string_view name);
+
 // Escapers, exposed for tests and other layers.
 // POSIX shell: one literal word ('...' with '\'' for quotes; safe words are left bare).
 // Throws FuncError for a string containing a NUL byte, which no shell word can hold.

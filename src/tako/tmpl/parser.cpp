@@ -5,16 +5,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <functional>
 #include <optional>
 
 #include "tako/tmpl/ast.h"
-#include "tako/tmpl/format.h"
 #include "tako/tmpl/functions.h"
 #include "tako/tmpl/lexer.h"
+#include "tako/tmpl/literals.h"
 #include "tako/tmpl/template.h"
+#include "tako/tmpl/variables.h"
 
 namespace tako::tmpl {
 
@@ -22,166 +21,6 @@ namespace {
 
 constexpr int kMaxNesting = 100;
 constexpr std::size_t kMaxPipelineCommands = 1000;
-
-// Go's strconv.Unquote for "...", `...` and '...' literals.
-bool unquote(std::string_view lit, std::string& out, std::string& why) {
-  out.clear();
-  if (lit.size() < 2) {
-    why = "invalid syntax";
-    return false;
-  }
-  char q = lit.front();
-  std::string_view body = lit.substr(1, lit.size() - 2);
-  if (q == '`') {
-    for (char c : body) {
-      if (c != '\r') out.push_back(c);
-    }
-    return true;
-  }
-  for (std::size_t i = 0; i < body.size();) {
-    char c = body[i];
-    if (c == q && q == '"') {
-      why = "invalid syntax";
-      return false;
-    }
-    if (c != '\\') {
-      out.push_back(c);
-      ++i;
-      continue;
-    }
-    if (i + 1 >= body.size()) {
-      why = "invalid syntax";
-      return false;
-    }
-    char e = body[i + 1];
-    i += 2;
-    auto hex_value = [&](int n, std::uint32_t& v) {
-      v = 0;
-      if (i + static_cast<std::size_t>(n) > body.size()) return false;
-      for (int k = 0; k < n; ++k) {
-        char h = body[i++];
-        v <<= 4;
-        if (h >= '0' && h <= '9') {
-          v |= static_cast<std::uint32_t>(h - '0');
-        } else if (h >= 'a' && h <= 'f') {
-          v |= static_cast<std::uint32_t>(h - 'a' + 10);
-        } else if (h >= 'A' && h <= 'F') {
-          v |= static_cast<std::uint32_t>(h - 'A' + 10);
-        } else {
-          return false;
-        }
-      }
-      return true;
-    };
-    std::uint32_t v = 0;
-    switch (e) {
-      case 'a':
-        out.push_back('\a');
-        break;
-      case 'b':
-        out.push_back('\b');
-        break;
-      case 'f':
-        out.push_back('\f');
-        break;
-      case 'n':
-        out.push_back('\n');
-        break;
-      case 'r':
-        out.push_back('\r');
-        break;
-      case 't':
-        out.push_back('\t');
-        break;
-      case 'v':
-        out.push_back('\v');
-        break;
-      case '\\':
-        out.push_back('\\');
-        break;
-      case '"':
-      case '\'':
-        if (e != q) {
-          why = fmt::format("unknown escape sequence \\{}", e);
-          return false;
-        }
-        out.push_back(e);
-        break;
-      case 'x':
-        if (!hex_value(2, v)) {
-          why = "invalid \\x escape";
-          return false;
-        }
-        out.push_back(static_cast<char>(v));
-        break;
-      case 'u':
-      case 'U':
-        if (!hex_value(e == 'u' ? 4 : 8, v) || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-          why = fmt::format("invalid \\{} escape", e);
-          return false;
-        }
-        append_rune(out, v);
-        break;
-      case '0':
-      case '1':
-      case '2':
-      case '3':
-      case '4':
-      case '5':
-      case '6':
-      case '7': {
-        v = static_cast<std::uint32_t>(e - '0');
-        for (int k = 0; k < 2; ++k) {
-          if (i >= body.size() || body[i] < '0' || body[i] > '7') {
-            why = "invalid octal escape";
-            return false;
-          }
-          v = v * 8 + static_cast<std::uint32_t>(body[i++] - '0');
-        }
-        if (v > 255) {
-          why = "invalid octal escape";
-          return false;
-        }
-        out.push_back(static_cast<char>(v));
-        break;
-      }
-      default:
-        why = fmt::format("unknown escape sequence \\{}", e);
-        return false;
-    }
-  }
-  return true;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// The known function closest to an unknown name, or "" when none is close.
-std::string suggest_function(std::string_view name) {
-  if (name.size() > 64) return {};
-  std::string best;
-  std::size_t best_d = 3;
-  for (const FuncDef& f : all_functions()) {
-    std::size_t d = edit_distance(name, f.name);
-    if (d < best_d) {
-      best_d = d;
-      best = std::string(f.name);
-    }
-  }
-  return best;
-}
 
 class Parser {
  public:
@@ -263,13 +102,13 @@ class Parser {
 
   // Per-definition state: variables in scope and the frame slots they use.
   struct Scope {
-    std::vector<std::pair<std::string, int>> vars;
+    Variables vars;
     int next_slot = 1;
     int range_depth = 0;
   };
   void begin_definition() {
     vars_.clear();
-    vars_.emplace_back("$", 0);
+    vars_.declare("$", 0);
     next_slot_ = 1;
     range_depth_ = 0;
   }
@@ -278,13 +117,6 @@ class Parser {
     vars_ = std::move(s.vars);
     next_slot_ = s.next_slot;
     range_depth_ = s.range_depth;
-  }
-
-  int lookup_var(std::string_view name) const {
-    for (auto it = vars_.rbegin(); it != vars_.rend(); ++it) {
-      if (it->first == name) return it->second;
-    }
-    return -1;
   }
 
   static bool is_empty_body(const std::vector<Node>& body) {
@@ -424,14 +256,14 @@ class Parser {
     Node n;
     n.kind = kind;
     n.pos = pos;
-    const std::size_t mark = vars_.size();
+    const std::size_t mark = vars_.mark();
     n.pipe = pipeline(context, Tok::RightDelim);
-    const std::size_t body_mark = vars_.size();
+    const std::size_t body_mark = vars_.mark();
     if (kind == NodeKind::Range) ++range_depth_;
     auto [list, next] = item_list();
     if (kind == NodeKind::Range) --range_depth_;
     n.list = std::move(list);
-    vars_.resize(body_mark);
+    vars_.forget(body_mark);
     if (next.kind == Item::kElse) {
       n.has_else = true;
       const Token& p = peek();
@@ -448,7 +280,7 @@ class Parser {
         n.else_list = std::move(else_list);
       }
     }
-    vars_.resize(mark);
+    vars_.forget(mark);
     leave();
     return n;
   }
@@ -547,12 +379,12 @@ class Parser {
     for (const Token* v : decl_vars) {
       std::string name(v->text);
       if (pipe->is_assign) {
-        int slot = lookup_var(name);
+        int slot = vars_.lookup(name);
         if (slot < 0) fail(v->pos, fmt::format("undefined variable \"{}\"", name));
         pipe->decl.push_back(slot);
       } else {
         int slot = next_slot_++;
-        vars_.emplace_back(std::move(name), slot);
+        vars_.declare(std::move(name), slot);
         pipe->decl.push_back(slot);
       }
     }
@@ -645,7 +477,7 @@ class Parser {
         case ArgKind::Field:
         case ArgKind::Variable:
           for (auto& n : names) node->fields.push_back(std::move(n));
-          node->text = std::string(text_.substr(start, end_pos - start));
+          node->text = text_.substr(start, end_pos - start);
           break;
         case ArgKind::Literal:
         case ArgKind::Dot:
@@ -655,7 +487,7 @@ class Parser {
           Arg chain;
           chain.kind = ArgKind::Chain;
           chain.pos = start;
-          chain.text = std::string(text_.substr(start, end_pos - start));
+          chain.text = text_.substr(start, end_pos - start);
           chain.fields = std::move(names);
           if (node->kind == ArgKind::Pipe) {
             chain.pipe = std::move(node->pipe);
@@ -680,7 +512,7 @@ class Parser {
     const Token& t = next_non_space();
     Arg a;
     a.pos = t.pos;
-    a.text = std::string(t.text);
+    a.text = t.text;
     switch (t.type) {
       case Tok::Identifier: {
         const FuncDef* f = find_function(t.text);
@@ -701,7 +533,7 @@ class Parser {
         return a;
       case Tok::Variable: {
         a.kind = ArgKind::Variable;
-        a.slot = lookup_var(t.text);
+        a.slot = vars_.lookup(t.text);
         if (a.slot < 0) fail(t.pos, fmt::format("undefined variable \"{}\"", t.text));
         return a;
       }
@@ -716,13 +548,13 @@ class Parser {
       case Tok::Char:
       case Tok::Number:
         a.kind = ArgKind::Literal;
-        a.literal = number(t);
+        a.literal = number_literal(text_, t);
         return a;
       case Tok::LeftParen: {
         enter(t.pos);
         a.kind = ArgKind::Pipe;
         a.pipe = pipeline("parenthesized pipeline", Tok::RightParen);
-        a.text = std::string(text_.substr(t.pos, peek().pos - t.pos));
+        a.text = text_.substr(t.pos, peek().pos - t.pos);
         leave();
         return a;
       }
@@ -739,84 +571,6 @@ class Parser {
     }
     backup();
     return std::nullopt;
-  }
-
-  nlohmann::json number(const Token& t) {
-    std::string_view text = t.text;
-    if (t.type == Tok::Char) {
-      std::string s, why;
-      if (!unquote(text, s, why))
-        fail(t.pos, fmt::format("malformed character constant: {}", text));
-      std::size_t size;
-      char32_t r = s.empty() ? 0xFFFD : decode_rune(s, 0, size);
-      if (s.empty() || size != s.size()) {
-        fail(t.pos, fmt::format("malformed character constant: {}", text));
-      }
-      return static_cast<std::int64_t>(r);
-    }
-    if (!text.empty() && text.back() == 'i') {
-      fail(t.pos, fmt::format("complex numbers are not supported: {}", text));
-    }
-    std::string s;
-    for (char c : text) {
-      if (c != '_') s.push_back(c);
-    }
-    std::string_view v = s;
-    bool neg = false;
-    if (!v.empty() && (v[0] == '+' || v[0] == '-')) {
-      neg = v[0] == '-';
-      v.remove_prefix(1);
-    }
-    int base = 10;
-    std::string_view digits = v;
-    if (v.size() > 1 && v[0] == '0') {
-      char p = v[1];
-      if (p == 'x' || p == 'X') {
-        base = 16;
-        digits = v.substr(2);
-      } else if (p == 'o' || p == 'O') {
-        base = 8;
-        digits = v.substr(2);
-      } else if (p == 'b' || p == 'B') {
-        base = 2;
-        digits = v.substr(2);
-      } else {
-        base = 8;
-        digits = v.substr(1);
-      }
-    }
-    const bool looks_float = base == 16 ? v.find_first_of("pP") != std::string_view::npos
-                                        : v.find_first_of(".eEpP") != std::string_view::npos;
-    if (!looks_float && !digits.empty()) {
-      std::uint64_t u = 0;
-      auto r = std::from_chars(digits.data(), digits.data() + digits.size(), u, base);
-      if (r.ec == std::errc() && r.ptr == digits.data() + digits.size()) {
-        if (!neg && u > static_cast<std::uint64_t>(INT64_MAX))
-          fail(t.pos, fmt::format("{} overflows int", text));
-        if (neg && u > static_cast<std::uint64_t>(INT64_MAX) + 1)
-          fail(t.pos, fmt::format("{} overflows int", text));
-        return neg ? static_cast<std::int64_t>(0 - u) : static_cast<std::int64_t>(u);
-      }
-      if (r.ec == std::errc::result_out_of_range)
-        fail(t.pos, fmt::format("{} overflows int", text));
-    }
-    if (looks_float) {
-      double d = 0;
-      std::from_chars_result r{};
-      if (base == 16) {
-        r = std::from_chars(digits.data(), digits.data() + digits.size(), d,
-                            std::chars_format::hex);
-        if (r.ec == std::errc() && r.ptr == digits.data() + digits.size() && std::isfinite(d)) {
-          return neg ? -d : d;
-        }
-      } else {
-        r = std::from_chars(v.data(), v.data() + v.size(), d, std::chars_format::general);
-        if (r.ec == std::errc() && r.ptr == v.data() + v.size() && std::isfinite(d)) {
-          return neg ? -d : d;
-        }
-      }
-    }
-    fail(t.pos, fmt::format("illegal number syntax: \"{}\"", text));
   }
 
   void resolve(std::vector<Node>& list) {
@@ -838,7 +592,7 @@ class Parser {
   std::size_t i_ = 0;
   bool advanced_ = true;
   std::unique_ptr<Tree> tree_;
-  std::vector<std::pair<std::string, int>> vars_;
+  Variables vars_;
   int next_slot_ = 1;
   int range_depth_ = 0;
   int depth_ = 0;

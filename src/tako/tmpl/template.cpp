@@ -25,8 +25,10 @@ std::shared_ptr<const Template> Template::parse(std::string_view text) {
                                     kMaxTemplateBytes),
                         1, 1);
   }
-  auto tree = parse_tree(text);
-  return std::make_shared<const Template>(std::string(text), std::move(tree));
+  // The tree views the text it was parsed from: parse the copy the Template keeps.
+  auto t = std::make_shared<Template>(std::string(text), nullptr);
+  t->tree_ = parse_tree(t->text_);
+  return t;
 }
 
 std::string Template::render(const nlohmann::json& data) const {

@@ -269,6 +269,51 @@ TEST(CelTest, WorkOnBigInputsIsCharged) {
             std::string::npos);
 }
 
+TEST(CelTest, CompileCostLimit) {
+  // Every node resolved counts...
+  std::string list = "[1";
+  for (int i = 0; i < 30; ++i) list += ", 1";
+  list += "]";
+  CompileLimits tiny;
+  tiny.cost = 20;
+  EXPECT_NO_THROW(Program::compile(list));
+  try {
+    Program::compile(list, tiny);
+    ADD_FAILURE() << "compiled within a cost of 20";
+  } catch (const CelError& e) {
+    EXPECT_EQ(e.message(),
+              "compile cost limit of 20 exceeded (too many nodes, names or regular expression "
+              "instructions)");
+  }
+  // ... and a constant pattern costs its RE2 program, not its text: \pL{50} is 60,000
+  // instructions.
+  CompileLimits limits;
+  limits.cost = 100000;
+  EXPECT_NO_THROW(Program::compile("s.matches(r'\\pL{50}')", limits));
+  try {
+    Program::compile("s.matches(r'\\pL{50}') && t.matches(r'\\pL{50}')", limits);
+    ADD_FAILURE() << "two large regular expressions compiled within a cost of 100000";
+  } catch (const CelError& e) {
+    EXPECT_NE(e.message().find("compile cost limit of 100000 exceeded"), std::string::npos);
+    EXPECT_EQ(e.column(), 36);  // the second pattern
+  }
+}
+
+TEST(CelTest, PatternsCompiledWhileEvaluatingAreCharged) {
+  // Not a constant: compiled on each call, and charged by its program size.
+  const std::string expr =
+      "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].all(i, !'a'.matches(r'\\pL{50}' + string(i)))";
+  Limits limits;
+  limits.cost = 150000;
+  try {
+    Program::compile(expr)->evaluate({}, limits);
+    ADD_FAILURE() << "ten large patterns compiled within a cost of 150000";
+  } catch (const CelError& e) {
+    EXPECT_EQ(e.message(), "evaluation cost limit of 150000 exceeded");
+  }
+  EXPECT_EQ(lit("'xx'.matches('[a-z]' + 'x')"), "true");
+}
+
 TEST(CelTest, ProgramsAreThreadSafe) {
   auto program =
       Program::compile("[1, 2, 3].map(x, x * n).exists(y, y == 3 * n) && semver.major(v) == n");

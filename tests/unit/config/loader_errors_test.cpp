@@ -218,7 +218,8 @@ TEST(LoaderErrors, AliasBombIsRefused) {
   for (int i = 0; i < 200; ++i) strings += std::string(i ? ", " : "") + "*l";
   strings += "]\n";
   EXPECT_EQ(load_error(strings).message,
-            "document is too large: its values total more than 8 MiB (after expanding aliases)");
+            "document is too large: its keys and values total more than 8 MiB (after expanding "
+            "aliases)");
   // Small aliases are fine.
   EXPECT_NO_THROW(
       load_string("version: 0.1.0\nworkflows:\n  a: {env: &e {A: x}}\n  b: {env: *e}\n", "t"));
