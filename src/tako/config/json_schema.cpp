@@ -29,6 +29,10 @@ Json param_json(const BuiltinParam& param) {
     case ParamType::kObject:
       out["type"] = "object";
       break;
+    case ParamType::kList:
+      out["type"] = Json::array({"array", "string"});
+      out["items"] = {{"type", "string"}};
+      break;
   }
   std::string description(param.description);
   if (!param.default_value.empty())

@@ -1023,6 +1023,19 @@ void Loader::check_uses(const YAML::Node& step_node, Step& step, const std::stri
             fail(it->second, p_path, "expected a mapping, found " + describe(it->second));
           }
           break;
+        case ParamType::kList:
+          if (it->second.IsMap()) {
+            fail(it->second, p_path, "expected a list of strings, found " + describe(it->second));
+          }
+          if (it->second.IsSequence()) {
+            for (size_t i = 0; i < it->second.size(); ++i) {
+              if (!it->second[i].IsScalar()) {
+                fail(it->second[i], index_path(p_path, i),
+                     "expected a string, found " + describe(it->second[i]));
+              }
+            }
+          }
+          break;
       }
     }
     step.with = to_json(with);

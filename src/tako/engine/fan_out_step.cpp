@@ -13,6 +13,7 @@
 #include "tako/engine/printer.h"
 #include "tako/engine/subscription_index.h"
 #include "tako/engine/subscription_matcher.h"
+#include "tako/engine/with_params.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
 #include "tako/tmpl/template.h"
@@ -37,50 +38,6 @@ struct Child {
   bool started = false;
   std::vector<std::string> nested;  // the child's own fan-out summaries, indented
 };
-
-std::string with_string(const json& with, const char* key) {
-  auto it = with.find(key);
-  if (it == with.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-bool with_bool(const json& with, const char* key, bool fallback) {
-  auto it = with.find(key);
-  if (it == with.end() || it->is_null()) return fallback;
-  if (it->is_boolean()) return it->get<bool>();
-  if (it->is_string()) {
-    if (*it == "true") return true;
-    if (*it == "false") return false;
-  }
-  throw std::runtime_error(std::string("with.") + key + ": expected true or false, found " +
-                           it->dump());
-}
-
-int with_int(const json& with, const char* key, int fallback) {
-  auto it = with.find(key);
-  if (it == with.end() || it->is_null()) return fallback;
-  long long v = 0;
-  if (it->is_number_integer()) {
-    v = it->get<long long>();
-  } else if (it->is_string()) {
-    try {
-      size_t used = 0;
-      v = std::stoll(it->get<std::string>(), &used);
-      if (used != it->get<std::string>().size()) throw std::invalid_argument("trailing text");
-    } catch (const std::exception&) {
-      throw std::runtime_error(std::string("with.") + key + ": expected a whole number, found " +
-                               it->dump());
-    }
-  } else {
-    throw std::runtime_error(std::string("with.") + key + ": expected a whole number, found " +
-                             it->dump());
-  }
-  if (v < 1 || v > 10000) {
-    throw std::runtime_error(std::string("with.") + key + ": must be between 1 and 10000, found " +
-                             std::to_string(v));
-  }
-  return static_cast<int>(v);
-}
 
 std::string identity_of(const std::string& ancestry_entry) {
   return ancestry_entry.substr(0, ancestry_entry.find(':'));
@@ -109,19 +66,18 @@ std::string child_line(const Child& c) {
 }  // namespace
 
 Event build_event(const StepContext& ctx) {
-  const json& with = ctx.with();
+  const WithParams with(ctx.with(), "tako/fan-out@v1");
   Event event;
-  event.type = with_string(with, "event_type");
-  if (event.type.empty()) throw std::runtime_error("with.event_type is required");
+  event.type = with.required_string("event_type");
 
   const ProducedEvent* declared = nullptr;
   for (const auto& produced : ctx.produced_events()) {
     if (produced.type == event.type) declared = &produced;  // the last earlier one wins
   }
-  event.schema_version = with_string(with, "schema_version");
+  event.schema_version = with.string("schema_version");
   if (event.schema_version.empty() && declared) event.schema_version = declared->schema_version;
 
-  event.artifact = with_string(with, "artifact");
+  event.artifact = with.string("artifact");
   if (event.artifact.empty() && declared) event.artifact = declared->artifact;
   if (event.artifact.empty()) {
     const auto& artifacts = ctx.file().artifacts;
@@ -129,11 +85,8 @@ Event build_event(const StepContext& ctx) {
   }
 
   if (declared) event.payload = declared->payload;
-  if (auto it = with.find("payload"); it != with.end() && !it->is_null()) {
-    if (!it->is_object())
-      throw std::runtime_error("with.payload: expected a map, found " + it->dump());
-    event.payload.update(*it);  // with.payload merged over the declared payload, key by key
-  }
+  // with.payload merged over the declared payload, key by key.
+  event.payload.update(with.object("payload"));
   const std::string canonical = event.payload.dump(-1, ' ', false, json::error_handler_t::replace);
   if (canonical.size() > kMaxPayloadBytes) {
     throw std::runtime_error("event payload is " + std::to_string(canonical.size()) +
@@ -438,7 +391,7 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     return outcome;
   };
 
-  const json& with = ctx.with();
+  const WithParams with(ctx.with(), "tako/fan-out@v1");
   Event event;
   bool wait = true;
   bool fail_fast = false;
@@ -447,11 +400,11 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   std::string timeout_text;
   try {
     event = build_event(ctx);
-    wait = with_bool(with, "wait_for_children", true);
-    fail_fast = with_bool(with, "fail_fast", false);
-    limit = with_int(with, "concurrency_limit", std::max(1, limit));
-    timeout_text = with_string(with, "timeout");
-    if (!timeout_text.empty()) timeout = config::parse_duration(timeout_text);
+    wait = with.boolean("wait_for_children", true);
+    fail_fast = with.boolean("fail_fast", false);
+    limit = static_cast<int>(with.integer("concurrency_limit", std::max(1, limit), 1, 10000));
+    timeout_text = with.text("timeout");
+    timeout = with.duration("timeout");
   } catch (const std::exception& e) {
     return failed(e.what());
   }

@@ -500,7 +500,8 @@ TEST(LoaderErrors, OnFailureSteps) {
 
 TEST(LoaderErrors, KnownBuiltinsWithVersions) {
   for (const char* uses : {"tako/checkout@v1", "tako/poll@v1"}) {
-    const std::string with = std::string(uses) == "tako/poll@v1" ? "{command: ./ready.sh}" : "{}";
+    const std::string with =
+        std::string(uses) == "tako/poll@v1" ? "{command: ./ready.sh, until: result.ok}" : "{}";
     EXPECT_NO_THROW(load_string(
         with_steps("      - uses: " + std::string(uses) + "\n        with: " + with + "\n"), "t"))
         << uses;
