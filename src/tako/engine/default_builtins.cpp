@@ -1,10 +1,12 @@
 #include "tako/engine/default_builtins.h"
 
+#include "tako/engine/builtins/update_dependency_step.h"
+
 namespace tako::engine {
 
 void register_default_builtins(BuiltinRegistry& registry) {
-  (void)registry;
-  // registry.add("tako/fan-out@v1", std::make_shared<FanOutStep>());
+  registry.add("tako/update-dependency@v1", std::make_shared<UpdateDependencyStep>());
+  // tako/fan-out@v1 needs the tree's universe and workspaces: `tako exec` adds it.
 }
 
 }  // namespace tako::engine
