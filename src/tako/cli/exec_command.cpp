@@ -172,7 +172,6 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   });
   engine::SlotLimiter slots(options.max_concurrent_repos);
   engine::BuiltinRegistry builtins;
-  engine::register_default_builtins(builtins);
   // Fan-out (SPEC §7): the repository universe and the workspaces of child runs, shared by
   // every fan-out of the tree.
   repo::CacheOptions cache_options = cache_options_from(ctx);  // TAKO_GIT_URL, TAKO_FETCH_TTL
@@ -181,6 +180,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   repo::RepoCache cache(cache_options);
   repo::Universe universe(cache, options.workspaces);
   repo::ChildWorkspaces child_workspaces;
+  engine::register_default_builtins(builtins, {&cache, &child_workspaces});
   auto fan_out = std::make_shared<engine::FanOutStep>(universe, child_workspaces, &cancel);
   builtins.add("tako/fan-out@v1", fan_out);
   tmpl::TemplateCache templates(1024);

@@ -1,0 +1,179 @@
+// End-to-end tests of the release-train built-ins that need no forge (SPEC §7.7):
+// tako/checkout@v1 and tako/update-dependency@v1, with the real binary and real git.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/git_world.h"
+#include "support/tako_runner.h"
+#include "support/temp_dir.h"
+
+namespace tako::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+class BuiltinsE2E : public ::testing::Test {
+ protected:
+  BuiltinsE2E() : world_(tmp_.path()) {}
+
+  CommandResult tako(std::vector<std::string> args) {
+    CommandOptions o;
+    o.env = world_.env(tmp_ / "home");
+    o.env["NO_COLOR"] = "1";
+    o.cwd = tmp_.path();
+    return run_tako(args, o);
+  }
+  nlohmann::json outputs(const std::string& json_text, const std::string& step) {
+    auto doc = nlohmann::json::parse(json_text);
+    for (const auto& s : doc["steps"]) {
+      if (s.value("id", "") == step) return s["outputs"];
+    }
+    ADD_FAILURE() << "no step " << step << " in " << json_text;
+    return {};
+  }
+
+  TempDir tmp_;
+  GitWorld world_;
+};
+
+constexpr const char* kCheckoutYml = R"(version: 0.1.0
+metadata: {repo: acme/app}
+workflows:
+  at-tag:
+    steps:
+      - id: co
+        uses: tako/checkout@v1
+        with: {ref: v1}
+      - run: cat marker.txt
+  tools:
+    steps:
+      - id: co
+        uses: tako/checkout@v1
+        with: {repo: "acme/tools:main", path: vendor/tools}
+      - run: cat vendor/tools/VERSION
+  tools-at-branch:
+    steps:
+      - id: co
+        uses: tako/checkout@v1
+        with: {repo: acme/tools, ref: next}
+      - run: cat tools/VERSION
+  escape:
+    steps:
+      - uses: tako/checkout@v1
+        with: {repo: acme/tools, path: ../outside}
+  missing:
+    steps:
+      - uses: tako/checkout@v1
+        with: {ref: no-such-ref}
+)";
+
+TEST_F(BuiltinsE2E, CheckoutATagInTheStepsDirectory) {
+  world_.add_repo("acme/app", kCheckoutYml, {{"marker.txt", "at v1\n"}});
+  world_.push_tag("acme/app", "v1");
+  const std::string tagged = git(world_.work_dir("acme/app"), {"rev-parse", "v1"});
+  world_.commit_and_push("acme/app", {{"marker.txt", "after v1\n"}});
+  const fs::path root = world_.clone_to("acme/app", tmp_ / "root");
+  auto r = tako({"exec", "at-tag", "--root", root.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("at v1\n"));
+  auto out = outputs(r.out, "co");
+  EXPECT_EQ(out["commit"], tagged.substr(0, 40));
+  EXPECT_EQ(out["ref"], "v1");
+}
+
+TEST_F(BuiltinsE2E, CheckoutAnotherRepositoryIsolatedFromTheCache) {
+  world_.add_repo("acme/app", kCheckoutYml);
+  world_.add_repo("acme/tools", "", {{"VERSION", "tools 1\n"}});
+  git(world_.work_dir("acme/tools"), {"checkout", "-q", "-b", "next"});
+  world_.commit_and_push("acme/tools", {{"VERSION", "tools next\n"}});
+  git(world_.work_dir("acme/tools"), {"push", "-q", "origin", "next"});
+  const fs::path root = world_.clone_to("acme/app", tmp_ / "root");
+
+  auto r = tako({"exec", "tools", "--root", root.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("tools 1\n"));
+  EXPECT_THAT(r.out, HasSubstr("✓ co: acme/tools main at "));
+  // Written inside the checkout: nothing reaches the cached clone.
+  write_file(root / "vendor/tools/VERSION", "edited\n");
+  const fs::path clone = tmp_ / "home/cache/repos/acme/tools/main";
+  EXPECT_EQ(read_file(clone / "VERSION"), "tools 1\n");
+
+  r = tako({"exec", "tools-at-branch", "--root", root.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("tools next\n"));
+}
+
+TEST_F(BuiltinsE2E, CheckoutErrors) {
+  world_.add_repo("acme/app", kCheckoutYml);
+  world_.add_repo("acme/tools", "", {{"VERSION", "1\n"}});
+  const fs::path root = world_.clone_to("acme/app", tmp_ / "root");
+  auto r = tako({"exec", "escape", "--root", root.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("with.path '../outside' leaves the step's directory"));
+  EXPECT_FALSE(fs::exists(tmp_ / "outside"));
+  r = tako({"exec", "missing", "--root", root.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("ref 'no-such-ref' not found"));
+}
+
+constexpr const char* kPom = R"(<?xml version="1.0" encoding="UTF-8"?>
+<project>
+  <!-- lib-a: depends on core-lib -->
+  <artifactId>lib-a</artifactId>
+  <version>1.0.0</version>
+  <properties>
+    <core-lib.version>1.0.0</core-lib.version>
+  </properties>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>core-lib</artifactId>
+      <version>${core-lib.version}</version>
+    </dependency>
+  </dependencies>
+</project>
+)";
+
+constexpr const char* kBumpYml = R"(version: 0.1.0
+metadata: {repo: acme/lib-a}
+workflows:
+  bump:
+    inputs:
+      name: {default: "com.acme:core-lib"}
+      version: {default: "2.0.0"}
+    steps:
+      - id: bump
+        uses: tako/update-dependency@v1
+        with: {name: "{{ .inputs.name }}", version: "{{ .inputs.version }}"}
+      - run: echo "changed={{ .steps.bump.outputs.changed }} from={{ .steps.bump.outputs.from }}"
+)";
+
+TEST_F(BuiltinsE2E, UpdateDependencyInAPom) {
+  const fs::path root = tmp_ / "lib-a";
+  write_file(root / "tako.yml", kBumpYml);
+  write_file(root / "pom.xml", kPom);
+  auto r = tako({"exec", "bump", "--root", root.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("✓ bump: com.acme:core-lib 1.0.0 → 2.0.0 in pom.xml\n"));
+  EXPECT_THAT(r.out, HasSubstr("changed=true from=1.0.0\n"));
+  std::string expected = kPom;
+  expected.replace(expected.find(">1.0.0</core-lib"), 6, ">2.0.0");
+  EXPECT_EQ(read_file(root / "pom.xml"), expected);
+
+  r = tako({"exec", "bump", "--root", root.string()});  // already there
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("changed=false from=2.0.0\n"));
+  EXPECT_EQ(read_file(root / "pom.xml"), expected);
+
+  r = tako({"exec", "bump", "--root", root.string(), "--inputs.name=com.acme:nope"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("step 'bump' failed: dependency 'com.acme:nope' not found in "
+                               "pom.xml"));
+}
+
+}  // namespace
+}  // namespace tako::testing
