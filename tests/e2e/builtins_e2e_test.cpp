@@ -175,5 +175,51 @@ TEST_F(BuiltinsE2E, UpdateDependencyInAPom) {
                                "pom.xml"));
 }
 
+constexpr const char* kProposeYml = R"(version: 0.1.0
+metadata: {repo: acme/lib-a}
+workflows:
+  propose:
+    steps:
+      - id: bump
+        uses: tako/update-dependency@v1
+        with: {name: core-lib, version: "2.0.0"}
+      - id: pr
+        uses: tako/create-pull-request@v1
+        with: {title: "Bump core-lib to 2.0.0", provider: git}
+      - run: echo "head={{ .steps.pr.outputs.head }} created={{ .steps.pr.outputs.created }}"
+)";
+
+TEST_F(BuiltinsE2E, CreatePullRequestWithTheGitProviderPushesTheBranch) {
+  world_.add_repo("acme/lib-a", kProposeYml, {{"pom.xml", kPom}});
+  const fs::path root = world_.clone_to("acme/lib-a", tmp_ / "lib-a");
+  auto r = tako({"exec", "propose", "--root", root.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string head = "tako/propose/" + r.out.substr(r.out.find("Run ID: ") + 8, 29);
+  EXPECT_THAT(r.out, HasSubstr("✓ pr: pushed " + head + " (provider git: no pull request)\n"));
+  EXPECT_THAT(r.out, HasSubstr("head=" + head + " created=false\n"));
+  // The bare remote has the branch, one commit on main, changing only the version.
+  const fs::path remote = world_.remote_dir("acme/lib-a");
+  EXPECT_EQ(git(remote, {"log", "--format=%s", "-1", head}), "Bump core-lib to 2.0.0\n");
+  EXPECT_EQ(git(remote, {"diff", "main", head, "--stat"}),
+            " pom.xml | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n");
+
+  // Nothing left to change: no branch, no pull request.
+  r = tako({"exec", "propose", "--root", root.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("✓ pr: no changes, no pull request\n"));
+}
+
+TEST_F(BuiltinsE2E, APushRejectedByTheRemoteFailsTheStep) {
+  world_.add_repo("acme/lib-a", kProposeYml, {{"pom.xml", kPom}});
+  const fs::path root = world_.clone_to("acme/lib-a", tmp_ / "lib-a");
+  const fs::path hook = world_.remote_dir("acme/lib-a") / "hooks/pre-receive";
+  write_file(hook, "#!/bin/sh\necho 'branch creation is denied by policy' >&2\nexit 1\n");
+  fs::permissions(hook, fs::perms::owner_all);
+  auto r = tako({"exec", "propose", "--root", root.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("step 'pr' failed: push of tako/propose/"));
+  EXPECT_THAT(r.err, HasSubstr("to origin (acme/lib-a) was rejected: "));
+}
+
 }  // namespace
 }  // namespace tako::testing

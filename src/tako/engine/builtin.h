@@ -124,6 +124,10 @@ class StepContext {
   // Where the step's full log goes (TAKO_HOME/logs/<run-id>/<step>.log).
   virtual const std::filesystem::path& log_path() const = 0;
   virtual bool dry_run() const = 0;
+  // The value of secret `name` when this run's workflow may use it (SPEC §6: listed, and set
+  // in tako's environment); nullopt otherwise. For built-ins that need a token: the value is
+  // masked in everything tako prints and records, and must never be put in an output.
+  virtual std::optional<std::string> secret(std::string_view name) const = 0;
 };
 
 class BuiltinStep {

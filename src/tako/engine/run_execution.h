@@ -134,6 +134,11 @@ class StepContextImpl : public StepContext {
   bool reacquire_slot() override { return lease_ == nullptr || lease_->acquire(&run_.token_); }
   const std::filesystem::path& log_path() const override { return log_path_; }
   bool dry_run() const override { return run_.env_.options.dry_run; }
+  std::optional<std::string> secret(std::string_view name) const override {
+    auto it = run_.secret_values_.find(std::string(name));
+    if (it == run_.secret_values_.end()) return std::nullopt;
+    return it->second;
+  }
 
  private:
   RunExecution& run_;
