@@ -248,7 +248,9 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     }
     ctx.output().out << doc.dump(2) << "\n";
   }
-  if (!result.success() || background.failed > 0) ctx.exit_code = 1;
+  // A parked tree (tako/poll park: true) is no failure: it exits 0 and waits for --resume.
+  const bool parked = result.status == store::status::kWaiting;
+  if ((!result.success() && !parked) || background.failed > 0) ctx.exit_code = 1;
 }
 
 }  // namespace

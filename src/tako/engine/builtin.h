@@ -64,6 +64,11 @@ struct StepOutcome {
   std::vector<std::string> summary_lines;
   nlohmann::json details = nlohmann::json::object();  // stored in steps.details (JSON)
   bool cancelled = false;                             // ended because the run was cancelled
+  // Parked (tako/poll with park: true): the step is recorded `waiting`, the run stops here
+  // and is recorded `waiting` too; `tako exec --resume` runs the step again. `waiting_on`
+  // says what is awaited, one line each: "acme/lib-a wait (poll): result.merged".
+  bool waiting = false;
+  std::vector<std::string> waiting_on;
 };
 
 // An event declared by an earlier step's `produces.events`, rendered with that step's outputs

@@ -36,7 +36,8 @@ struct Child {
   std::chrono::milliseconds duration{0};
   bool already_delivered = false;
   bool started = false;
-  std::vector<std::string> nested;  // the child's own fan-out summaries, indented
+  std::vector<std::string> nested;      // the child's own fan-out summaries, indented
+  std::vector<std::string> waiting_on;  // status waiting: what it is parked on (tako/poll)
 };
 
 std::string identity_of(const std::string& ancestry_entry) {
@@ -57,6 +58,7 @@ std::string child_line(const Child& c) {
   if (c.already_delivered) return "✓ " + who + " (already delivered)";
   const std::string took = sys::format_duration(c.duration);
   if (c.status == store::status::kCompleted) return "✓ " + who + " (" + took + ")";
+  if (c.status == store::status::kWaiting) return "⏸ " + who + " (waiting)";
   if (c.status == store::status::kCancelled) {
     return "✗ " + who + " (cancelled" + (c.started ? ", " + took : std::string()) + ")";
   }
@@ -174,7 +176,8 @@ class FanOutBatch {
           running_[i] = true;
         }
         run_child(children_[i]);
-        if (fail_fast_ && children_[i].status != store::status::kCompleted) {
+        if (fail_fast_ && children_[i].status != store::status::kCompleted &&
+            children_[i].status != store::status::kWaiting) {
           stop_ = true;
           group_.cancel();
         }
@@ -263,10 +266,12 @@ class FanOutBatch {
     c.duration = result.duration;
     c.reason = result.error.empty() ? result.reason : result.error;
     if (result.status == store::status::kCancelled) c.reason = "cancelled";
+    c.waiting_on = result.waiting_on;
     for (const auto& step : result.steps) {
       if (step.headline.empty()) continue;
       const bool ok = step.status == store::status::kCompleted;
-      c.nested.push_back(std::string(ok ? "✓ " : "✗ ") + step.headline);
+      const bool parked = step.status == store::status::kWaiting;
+      c.nested.push_back(std::string(ok ? "✓ " : parked ? "⏸ " : "✗ ") + step.headline);
       for (const auto& line : step.summary_lines) c.nested.push_back("  " + line);
     }
     delivery.status = result.status;
@@ -298,10 +303,12 @@ class FanOutBatch {
 namespace {
 
 struct Tally {
-  int ok = 0, failed = 0, cancelled = 0;
+  int ok = 0, failed = 0, cancelled = 0, waiting = 0;
   void add(const Child& c) {
     if (c.status == store::status::kCompleted)
       ++ok;
+    else if (c.status == store::status::kWaiting)
+      ++waiting;
     else if (c.status == store::status::kCancelled)
       ++cancelled;
     else
@@ -317,6 +324,7 @@ std::string headline(const std::string& step_id, const Event& event, size_t subs
   std::vector<std::string> parts{std::to_string(t.ok) + " ok"};
   if (t.failed) parts.push_back(std::to_string(t.failed) + " failed");
   if (t.cancelled) parts.push_back(std::to_string(t.cancelled) + " cancelled");
+  if (t.waiting) parts.push_back(std::to_string(t.waiting) + " waiting");
   if (skipped) parts.push_back(std::to_string(skipped) + " skipped");
   return h + " (" + join(parts, ", ") + ")";
 }
@@ -575,6 +583,13 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     if (tally.cancelled > 0)
       reason += " (" + std::to_string(tally.cancelled) + " cancelled after the first failure)";
     return failed(reason);
+  }
+  if (tally.waiting > 0) {
+    // A child parked by tako/poll: this step (and so this run) waits too, until --resume.
+    outcome.waiting = true;
+    for (const auto& c : batch->children()) {
+      outcome.waiting_on.insert(outcome.waiting_on.end(), c.waiting_on.begin(), c.waiting_on.end());
+    }
   }
   return outcome;
 }

@@ -62,6 +62,9 @@ void RunExecution::print_step_line(const StepResult& sr) {
   } else if (sr.status == store::status::kSkipped) {
     line += printer_.paint("2", "-");
     line += " " + sr.id + " (skipped)";
+  } else if (sr.status == store::status::kWaiting) {
+    line += printer_.paint("33", "\u23f8");  // ⏸
+    line += " " + (sr.headline.empty() ? sr.id + " (waiting)" : sr.headline);
   } else {
     line += printer_.paint("31", kCross);
     line += " ";
@@ -214,9 +217,11 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
       outcome = run_builtin(step, record_id, log_path, lease);
     }
     lease.release();
-    sr.status = outcome.success
+    sr.status = outcome.waiting ? store::status::kWaiting
+                : outcome.success
                     ? store::status::kCompleted
                     : (outcome.cancelled ? store::status::kCancelled : store::status::kFailed);
+    for (const auto& w : outcome.waiting_on) sr.waiting_on.push_back(masker_.mask(w));
     sr.reason = masker_.mask(outcome.reason);
     sr.exit_code = outcome.exit_code;
     sr.outputs = mask_json(outcome.outputs, masker_);

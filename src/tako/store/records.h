@@ -19,6 +19,9 @@ inline constexpr const char* kCompleted = "completed";
 inline constexpr const char* kFailed = "failed";
 inline constexpr const char* kSkipped = "skipped";
 inline constexpr const char* kCancelled = "cancelled";
+// Parked by tako/poll (park: true) until `tako exec --resume`; a run waiting on such a step,
+// or on a child that is, is waiting too.
+inline constexpr const char* kWaiting = "waiting";
 }  // namespace status
 
 struct RunRecord {
