@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Creates the release-train example as real git repositories:
+# Creates an example (default: release-train; also bom-train) as real git repositories:
 #   DIR/remotes/<owner>/<name>.git   bare repositories, the "remotes" tako clones from
 #   DIR/checkouts/<owner>/<name>     a working clone of each, to use as --root or --workspace
-# Usage: examples/create-world.sh DIR
+# Usage: examples/create-world.sh DIR [EXAMPLE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-dir=${1:?usage: create-world.sh DIR}
+dir=${1:?usage: create-world.sh DIR [EXAMPLE]}
+example=${2:-release-train}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 rm -rf "$dir/remotes" "$dir/checkouts"
@@ -13,7 +14,7 @@ rm -rf "$dir/remotes" "$dir/checkouts"
 export GIT_AUTHOR_NAME=tako-demo GIT_AUTHOR_EMAIL=demo@example.com
 export GIT_COMMITTER_NAME=tako-demo GIT_COMMITTER_EMAIL=demo@example.com
 
-for src in "$here"/release-train/*/*/; do
+for src in "$here/$example"/*/*/; do
   src=${src%/}
   name=$(basename "$src")
   owner=$(basename "$(dirname "$src")")

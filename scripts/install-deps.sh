@@ -9,7 +9,7 @@ packages=(
   libsqlite3-dev libre2-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   graphviz procps time
-  python3 python3-jsonschema
+  python3 python3-jsonschema curl
 )
 # npm installs GitHub's OpenAPI description for the forge tests (below); a node from another
 # source (e.g. NodeSource) brings its own npm.

@@ -221,5 +221,100 @@ TEST_F(BuiltinsE2E, APushRejectedByTheRemoteFailsTheStep) {
   EXPECT_THAT(r.err, HasSubstr("to origin (acme/lib-a) was rejected: "));
 }
 
+constexpr const char* kPollYml = R"(version: 0.1.0
+metadata: {repo: acme/app}
+workflows:
+  ready:
+    steps:
+      - id: wait
+        uses: tako/poll@v1
+        with:
+          command: "n=$(cat count 2>/dev/null || echo 0); echo $((n+1)) > count; echo \"{\\\"n\\\": $((n+1))}\""
+          until: "result.n >= 3"
+          interval: 1s
+          timeout: 1m
+      - run: echo "after {{ .steps.wait.outputs.attempts }} checks n={{ .steps.wait.outputs.result.n }}"
+  never:
+    steps:
+      - id: wait
+        uses: tako/poll@v1
+        with: {command: "echo not yet; exit 3", until: "result.exit_code == 0", interval: 1s, timeout: 2s}
+  service:
+    steps:
+      - id: svc
+        long_running: true
+        run: |
+          mkdir -p .tako && echo '{"status": "ready", "port": 8080}' > .tako/outputs.json
+      - id: up
+        uses: tako/poll@v1
+        with: {step_id: svc, until: "result != null && result.status == 'ready'", interval: 1s}
+      - run: echo "port {{ .steps.up.outputs.result.port }}"
+  flaky:
+    steps:
+      - id: publish
+        run: "n=$(cat tries 2>/dev/null || echo 0); echo $((n+1)) > tries; test $n -ge 2"
+        retry: {attempts: 3, backoff: 1s}
+  hopeless:
+    steps:
+      - id: publish
+        run: exit 7
+        retry: {attempts: 2, backoff: 1s}
+)";
+
+TEST_F(BuiltinsE2E, PollACommandUntilItsJsonSaysSo) {
+  const fs::path root = tmp_ / "app";
+  write_file(root / "tako.yml", kPollYml);
+  auto r = tako({"exec", "ready", "--root", root.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("✓ wait: result.n >= 3 (3 checks)\n"));
+  EXPECT_THAT(r.out, HasSubstr("after 3 checks n=3\n"));
+}
+
+TEST_F(BuiltinsE2E, PollTimesOutNamingTheLastResult) {
+  const fs::path root = tmp_ / "app";
+  write_file(root / "tako.yml", kPollYml);
+  auto r = tako({"exec", "never", "--root", root.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("step 'wait' failed: timed out after 2.0s: result.exit_code == 0 "
+                               "still false; last result from command: "
+                               "{\"exit_code\":3,\"stdout\":\"not yet\"}"));
+}
+
+TEST_F(BuiltinsE2E, PollALongRunningStepsResult) {
+  const fs::path root = tmp_ / "app";
+  write_file(root / "tako.yml", kPollYml);
+  auto r = tako({"exec", "service", "--root", root.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("port 8080\n"));
+}
+
+TEST_F(BuiltinsE2E, RetryRunsAFailingStepAgainAndTheLastAttemptDecides) {
+  const fs::path root = tmp_ / "app";
+  write_file(root / "tako.yml", kPollYml);
+  auto r = tako({"exec", "flaky", "--root", root.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("✗ publish (exit 1, "));
+  EXPECT_THAT(r.out, HasSubstr(") attempt 1 of 3, retrying in 1.0s\n"));
+  EXPECT_THAT(r.out, HasSubstr(") attempt 2 of 3, retrying in 2.0s\n"));
+  EXPECT_THAT(r.out, HasSubstr("✓ publish ("));
+  EXPECT_THAT(r.out, HasSubstr("Success: true\n"));
+  const std::string id = r.out.substr(r.out.find("Run ID: ") + 8, 29);
+  auto inspect = nlohmann::json::parse(tako({"state", "inspect", id}).out);
+  bool found = false;
+  for (const auto& step : inspect["steps"]) {
+    if (step.value("id", "") != "publish") continue;
+    found = true;
+    ASSERT_EQ(step["details"]["attempts"].size(), 2u) << step.dump();
+    EXPECT_EQ(step["details"]["attempts"][0]["reason"], "exit 1");
+    EXPECT_EQ(step["status"], "completed");
+  }
+  EXPECT_TRUE(found) << inspect.dump();
+
+  r = tako({"exec", "hopeless", "--root", root.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr(") attempt 1 of 2, retrying in 1.0s\n"));
+  EXPECT_THAT(r.err, HasSubstr("step 'publish' failed: exit 7"));
+}
+
 }  // namespace
 }  // namespace tako::testing

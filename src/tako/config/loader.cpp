@@ -1092,6 +1092,26 @@ Step Loader::build_step(const YAML::Node& node, const std::string& path) const {
       fail(timeout, path + ".timeout", e.what());
     }
   }
+  if (const YAML::Node retry = node["retry"]; retry && retry.IsMap()) {
+    Retry r;
+    const YAML::Node attempts = retry["attempts"];
+    const std::string text = attempts.Scalar();
+    const bool digits = !text.empty() && text.size() <= 3 &&
+                        text.find_first_not_of("0123456789") == std::string::npos;
+    r.attempts = digits ? std::stoi(text) : 0;
+    if (r.attempts < 1 || r.attempts > 100) {
+      fail(attempts, path + ".retry.attempts",
+           "expected a whole number from 1 to 100, found " + describe(attempts));
+    }
+    if (const YAML::Node backoff = retry["backoff"]; backoff && !backoff.IsNull()) {
+      try {
+        r.backoff = parse_duration(backoff.Scalar());
+      } catch (const std::invalid_argument& e) {
+        fail(backoff, path + ".retry.backoff", e.what());
+      }
+    }
+    step.retry = r;
+  }
   if (node["image"]) step.image = node["image"].Scalar();
   if (node["network"]) step.network = node["network"].Scalar();
   if (node["long_running"]) step.long_running = bool_value(node["long_running"].Scalar());
