@@ -297,5 +297,74 @@ TEST_F(ReleaseTrainE2E, AMissingTokenFailsBeforeAnythingIsPushed) {
   EXPECT_EQ(git(world_.remote_dir("acme/lib-a"), {"branch", "--list", "tako/*"}), "");
 }
 
+constexpr const char* kCoreLib = R"(version: 0.1.0
+metadata: {repo: acme/core-lib}
+artifacts:
+  core-lib: {path: ./tako.yml, ecosystem: maven}
+dependents:
+  - repo: acme/lib-a
+workflows:
+  release:
+    inputs:
+      version: {required: true}
+    steps:
+      - id: publish
+        run: echo {{ .inputs.version }}
+        produces:
+          artifact: core-lib
+          outputs: {version: from_stdout}
+          events:
+            - type: core_library_released
+              schema_version: "1.0.0"
+              payload: {version: "{{ .outputs.version }}"}
+      - id: notify
+        uses: tako/fan-out@v1
+        with: {event_type: core_library_released}
+      - run: echo "core-lib released, lib-a updated"
+)";
+
+constexpr const char* kSubscription = R"(subscriptions:
+  - artifact: acme/core-lib:core-lib
+    events: [core_library_released]
+    workflow: update-core
+    inputs:
+      version: "{{ .event.payload.version }}"
+      park: "true"
+)";
+
+TEST_F(ReleaseTrainE2E, AParkedSubscriberParksItsParentUntilResumed) {
+  world_.commit_and_push("acme/lib-a", {{"tako.yml", std::string(kLibA) + kSubscription}});
+  const fs::path core = world_.add_repo("acme/core-lib", kCoreLib);
+  auto r = tako({"exec", "release", "--root", core.string(), "--inputs.version=2.0.0"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string id = run_id_of(r.out);
+  EXPECT_THAT(r.out, HasSubstr("⏸ notify: core_library_released 1.0.0 → 1 subscriber (0 ok, 1 "
+                               "waiting)\n"));
+  EXPECT_THAT(r.out, HasSubstr("  ⏸ acme/lib-a update-core (waiting)\n"));
+  EXPECT_THAT(r.out, HasSubstr("Waiting: acme/lib-a merged (poll): result.checks == 'success'; "
+                               "resume with: tako exec --resume " +
+                               id + "\n"));
+  EXPECT_THAT(r.out, Not(HasSubstr("core-lib released")));
+  auto status = tako({"status", id}).out;
+  EXPECT_THAT(status, HasSubstr(id + " release acme/core-lib [WAITING]"));
+  EXPECT_THAT(status, HasSubstr("acme/lib-a update-core [WAITING]"));
+  ASSERT_EQ(pulls().size(), 1u);
+
+  server_->set_status("acme/lib-a", 1, "success");
+  r = tako({"exec", "--resume", id});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("✓ notify: core_library_released 1.0.0 → 1 subscriber (1 ok)\n"));
+  EXPECT_THAT(r.out, HasSubstr("core-lib released, lib-a updated\n"));
+  EXPECT_THAT(r.out, HasSubstr("Success: true\n"));
+  // The child went on in place: its bump and pull request were not done again.
+  EXPECT_THAT(r.out, Not(HasSubstr("opened pull request")));
+  ASSERT_EQ(pulls().size(), 1u);
+  EXPECT_TRUE(pulls()[0]["merged"].get<bool>());
+  EXPECT_THAT(remote_pom(), HasSubstr("<core-lib.version>2.0.0</core-lib.version>"));
+  EXPECT_THAT(tako({"status", id}).out, HasSubstr("acme/lib-a update-core [COMPLETED]"));
+  expect_conforming_and_authorized();
+  EXPECT_EQ(files_containing(home(), kToken), std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace tako::testing

@@ -212,11 +212,24 @@ class FanOutBatch {
       return;
     }
     c.started = true;
-    c.run_id = sys::make_run_id();
+    // A child parked by tako/poll (SPEC §7.7) goes on in place: the same run in the same
+    // workspace, its completed steps not run again.
+    const bool unpark = delivery.status == store::status::kWaiting && !delivery.child_run.empty() &&
+                        fs::is_directory(options_.home.workspaces() / run_.root_id / "children" /
+                                         delivery.child_run);
+    c.run_id = unpark ? delivery.child_run : sys::make_run_id();
     delivery.child_run = c.run_id;
     delivery.status = store::status::kRunning;
     store_.update_delivery(delivery);
     owner_.note_child(printer_);
+    if (unpark) {
+      RunRequest request = executor_.resume_request(c.run_id);
+      request.lock_repo_dir = false;
+      request.print_header = false;
+      request.print_result = false;
+      request.output_prefix = "[" + c.repo.identity + "] ";
+      return finish(c, delivery, executor_.run(request, &group_));
+    }
 
     std::map<std::string, std::string> inputs;
     const json data{{"event", event_.to_json()}};
@@ -261,7 +274,10 @@ class FanOutBatch {
     request.print_result = false;
     request.output_prefix = "[" + c.repo.identity + "] ";
 
-    RunResult result = executor_.run(request, &group_);
+    finish(c, delivery, executor_.run(request, &group_));
+  }
+
+  void finish(Child& c, store::DeliveryRecord& delivery, const RunResult& result) {
     c.status = result.status;
     c.duration = result.duration;
     c.reason = result.error.empty() ? result.reason : result.error;
