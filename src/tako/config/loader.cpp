@@ -1040,6 +1040,10 @@ void Loader::check_uses(const YAML::Node& step_node, Step& step, const std::stri
     }
     step.with = to_json(with);
     note_leaves(with, with_path);
+    // tako/poll's `until` is CEL: `tako validate` compiles it like an `if:`.
+    if (builtin->name == "tako/poll" && with["until"]) {
+      note(Expression::Language::kCel, with["until"], with_path + ".until");
+    }
     if (step.with.is_null()) step.with = nlohmann::json::object();
   }
   for (const auto& param : builtin->params) {
