@@ -333,7 +333,11 @@ constexpr const char* kSubscription = R"(subscriptions:
 )";
 
 TEST_F(ReleaseTrainE2E, AParkedSubscriberParksItsParentUntilResumed) {
-  world_.commit_and_push("acme/lib-a", {{"tako.yml", std::string(kLibA) + kSubscription}});
+  // A package.json naming the same dependency: core-lib is a maven artifact (its emitter's
+  // tako.yml says so), so only pom.xml is edited.
+  const std::string package_json = "{\"dependencies\": {\"com.acme:core-lib\": \"1.0.0\"}}\n";
+  world_.commit_and_push("acme/lib-a", {{"tako.yml", std::string(kLibA) + kSubscription},
+                                        {"package.json", package_json}});
   const fs::path core = world_.add_repo("acme/core-lib", kCoreLib);
   auto r = tako({"exec", "release", "--root", core.string(), "--inputs.version=2.0.0"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -361,6 +365,7 @@ TEST_F(ReleaseTrainE2E, AParkedSubscriberParksItsParentUntilResumed) {
   ASSERT_EQ(pulls().size(), 1u);
   EXPECT_TRUE(pulls()[0]["merged"].get<bool>());
   EXPECT_THAT(remote_pom(), HasSubstr("<core-lib.version>2.0.0</core-lib.version>"));
+  EXPECT_EQ(git(world_.remote_dir("acme/lib-a"), {"show", "main:package.json"}), package_json);
   EXPECT_THAT(tako({"status", id}).out, HasSubstr("acme/lib-a update-core [COMPLETED]"));
   expect_conforming_and_authorized();
   EXPECT_EQ(files_containing(home(), kToken), std::vector<std::string>{});

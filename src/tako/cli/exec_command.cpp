@@ -180,7 +180,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   repo::RepoCache cache(cache_options);
   repo::Universe universe(cache, options.workspaces);
   repo::ChildWorkspaces child_workspaces;
-  engine::register_default_builtins(builtins, {&cache, &child_workspaces});
+  engine::register_default_builtins(builtins, {&cache, &child_workspaces, &universe});
   auto fan_out = std::make_shared<engine::FanOutStep>(universe, child_workspaces, &cancel);
   builtins.add("tako/fan-out@v1", fan_out);
   tmpl::TemplateCache templates(1024);

@@ -10,7 +10,8 @@ namespace tako::engine {
 void register_default_builtins(BuiltinRegistry& registry, const BuiltinServices& services) {
   registry.add("tako/checkout@v1",
                std::make_shared<CheckoutStep>(services.cache, services.workspaces));
-  registry.add("tako/update-dependency@v1", std::make_shared<UpdateDependencyStep>());
+  registry.add("tako/update-dependency@v1",
+               std::make_shared<UpdateDependencyStep>(services.universe));
   registry.add("tako/create-pull-request@v1", std::make_shared<CreatePullRequestStep>());
   registry.add("tako/poll@v1", std::make_shared<PollStep>());
   // tako/fan-out@v1 needs the tree's universe and workspaces: `tako exec` adds it.

@@ -8,6 +8,7 @@
 namespace tako::repo {
 class RepoCache;
 class ChildWorkspaces;
+class Universe;
 }  // namespace tako::repo
 
 namespace tako::engine {
@@ -17,6 +18,7 @@ namespace tako::engine {
 struct BuiltinServices {
   repo::RepoCache* cache = nullptr;             // tako/checkout with repo:
   repo::ChildWorkspaces* workspaces = nullptr;  // tako/checkout with repo:
+  const repo::Universe* universe = nullptr;     // update-dependency: the emitter's ecosystem
 };
 
 void register_default_builtins(BuiltinRegistry& registry, const BuiltinServices& services = {});

@@ -66,7 +66,7 @@ StepOutcome CreatePullRequestStep::run(StepContext& ctx) {
   }
   git_in(ctx, dir, {"remote", "get-url", "origin"},
          "cannot push: no remote 'origin' in " + dir.string());
-  const std::string base = with.string("base", default_base(ctx, dir, head));
+  const std::string base = with.has("base") ? with.string("base") : default_base(ctx, dir, head);
   // The provider first: a missing token fails the step before anything is committed.
   auto provider = provider_for(ctx, dir, with.string("provider"), with.string("token"));
 

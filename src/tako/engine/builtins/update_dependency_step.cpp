@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <functional>
 
+#include "tako/config/loader.h"
 #include "tako/engine/builtins/manifest.h"
 #include "tako/engine/executor.h"
 #include "tako/engine/with_params.h"
+#include "tako/repo/universe.h"
 #include "tako/sys/file_util.h"
 #include "tako/sys/process.h"
 
@@ -79,19 +81,36 @@ std::optional<sys::Captured> run_tool(StepContext& ctx, const fs::path& dir,
   return c;
 }
 
+// The `ecosystem` of the artifact the triggering event is about, from its emitter's tako.yml
+// ("" when there is no event, or the emitter or its artifact is not known).
+std::string emitting_ecosystem(const StepContext& ctx, const repo::Universe* universe) {
+  const json& event = ctx.run().event;
+  if (universe == nullptr || !event.is_object()) return "";
+  auto emitter = universe->find(event.value("source", ""));
+  if (!emitter || !emitter->has_tako_yml()) return "";
+  try {
+    const config::TakoFile file = config::load_file(emitter->tako_yml);
+    const config::Artifact* artifact = file.find_artifact(event.value("artifact", ""));
+    return artifact != nullptr ? artifact->ecosystem : "";
+  } catch (const std::exception&) {
+    return "";  // an emitter whose tako.yml does not load gives no hint
+  }
+}
+
 struct Plan {
   std::string name, version, ecosystem, pattern;
   fs::path dir;                 // where the manifests are
   std::vector<fs::path> files;  // the files to look at
 };
 
-Plan plan(StepContext& ctx) {
+Plan plan(StepContext& ctx, const repo::Universe* universe) {
   const WithParams with(ctx.with(), kUses);
   Plan p;
   p.version = with.required_string("version");
   p.ecosystem = with.string("ecosystem");
   p.pattern = with.string("pattern");
-  if (!p.ecosystem.empty() && std::string_view(kEcosystems).find(p.ecosystem) == std::string::npos)
+  const std::vector<std::string> known{"go", "npm", "maven", "pip", "cargo", "generic"};
+  if (!p.ecosystem.empty() && std::find(known.begin(), known.end(), p.ecosystem) == known.end())
     throw std::runtime_error("with.ecosystem: unknown ecosystem '" + p.ecosystem +
                              "' (known: " + kEcosystems + ")");
   if (p.ecosystem == "generic" && p.pattern.empty())
@@ -123,6 +142,13 @@ Plan plan(StepContext& ctx) {
       throw std::runtime_error("with.path '" + with.string("path") + "' does not exist");
     }
   }
+  if (p.files.empty() && p.ecosystem.empty()) {
+    // The emitting artifact's ecosystem narrows the manifests, when this repository has them.
+    const std::string hint = emitting_ecosystem(ctx, universe);
+    if (!hint.empty() && hint != "generic" && !manifests_in(p.dir, hint).empty()) {
+      p.ecosystem = hint;
+    }
+  }
   if (p.files.empty()) {
     if (p.ecosystem == "generic")
       throw std::runtime_error("with.path (a file) is required with ecosystem generic");
@@ -142,7 +168,7 @@ Plan plan(StepContext& ctx) {
 
 std::string UpdateDependencyStep::describe(StepContext& ctx) {
   try {
-    Plan p = plan(ctx);
+    Plan p = plan(ctx, universe_);
     std::vector<std::string> names;
     for (const auto& f : p.files) names.push_back(relative_to(f, ctx.run().repo_dir));
     std::string list;
@@ -156,7 +182,7 @@ std::string UpdateDependencyStep::describe(StepContext& ctx) {
 
 StepOutcome UpdateDependencyStep::run(StepContext& ctx) {
   StepOutcome o;
-  const Plan p = plan(ctx);
+  const Plan p = plan(ctx, universe_);
   const WithParams with(ctx.with(), kUses);
   const bool lock_files = with.boolean("update_lock_files", false);
   const fs::path& root = ctx.run().repo_dir;

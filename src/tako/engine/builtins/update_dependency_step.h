@@ -6,12 +6,22 @@
 
 #include "tako/engine/builtin.h"
 
+namespace tako::repo {
+class Universe;
+}
+
 namespace tako::engine {
 
 class UpdateDependencyStep : public BuiltinStep {
  public:
+  // `universe` (may be null) finds the repository that emitted the triggering event, whose
+  // artifact's `ecosystem` is the default when none is given.
+  explicit UpdateDependencyStep(const repo::Universe* universe = nullptr) : universe_(universe) {}
   StepOutcome run(StepContext& ctx) override;
   std::string describe(StepContext& ctx) override;
+
+ private:
+  const repo::Universe* universe_;
 };
 
 }  // namespace tako::engine
