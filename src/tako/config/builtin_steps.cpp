@@ -52,7 +52,8 @@ constexpr BuiltinParam kUpdateDependencyParams[] = {
      "Dependency to update: a Go module path, npm package, Maven groupId:artifactId (or "
      "artifactId), Python distribution or crate name."},
     {"version", ParamType::kString, true, "", "Version to update the dependency to."},
-    {"ecosystem", ParamType::kString, false, "detected from the manifests that name the dependency",
+    {"ecosystem", ParamType::kString, false,
+     "the triggering event's artifact's, else detected from the manifests",
      "go, npm, maven, pip, cargo or generic."},
     {"path", ParamType::kString, false, "the ecosystem's manifests in the step's directory",
      "Manifest file to edit, relative to the step's directory; may not leave it."},
