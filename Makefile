@@ -1,15 +1,21 @@
 # The two commands of the README quick start:
 #   make demo   installs what is missing, builds tako and runs the demo
 #   make test   installs what is missing, builds and runs every test (also under ASan+UBSan)
+#   make demo-bom  the Java BOM release train, one subscriber, pull requests on a local GitHub API
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 
 
-.PHONY: demo test deps configure build test-release test-sanitize bench clean
+.PHONY: demo demo-bom test deps configure build test-release test-sanitize bench clean
 
 demo: deps build
 	bash examples/demo.sh $(BUILD)/tako
+
+# The Java BOM release train at the level of one subscriber, with the GitHub provider against
+# the local test API: a pull request opened, its checks turned green, merged.
+demo-bom: deps build
+	bash examples/demo-bom.sh $(BUILD)/tako
 
 test: deps test-release test-sanitize
 

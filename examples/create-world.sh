@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Creates the examples (release-train/, java-bom/) as real git repositories:
+# Creates examples as real git repositories (default: release-train/ and java-bom/, which
+# `make demo` uses; or the one named, e.g. bom-train for `make demo-bom`):
 #   DIR/remotes/<owner>/<name>.git   bare repositories, the "remotes" tako clones from
 #   DIR/checkouts/<owner>/<name>     a working clone of each, to use as --root or --workspace
-# Usage: examples/create-world.sh DIR
+# Usage: examples/create-world.sh DIR [EXAMPLE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-dir=${1:?usage: create-world.sh DIR}
+dir=${1:?usage: create-world.sh DIR [EXAMPLE]}
+if [[ $# -ge 2 ]]; then examples=("$here/$2"); else examples=("$here/release-train" "$here/java-bom"); fi
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 rm -rf "$dir/remotes" "$dir/checkouts"
@@ -13,7 +15,8 @@ rm -rf "$dir/remotes" "$dir/checkouts"
 export GIT_AUTHOR_NAME=tako-demo GIT_AUTHOR_EMAIL=demo@example.com
 export GIT_COMMITTER_NAME=tako-demo GIT_COMMITTER_EMAIL=demo@example.com
 
-for src in "$here"/*/*/*/; do
+for srcs in "${examples[@]}"; do
+for src in "$srcs"/*/*/; do
   src=${src%/}
   name=$(basename "$src")
   owner=$(basename "$(dirname "$src")")
@@ -28,5 +31,6 @@ for src in "$here"/*/*/*/; do
   git -C "$work" commit -q -m "Initial commit of $owner/$name"
   git -C "$work" remote add origin "file://$bare"
   git -C "$work" push -q origin main
+done
 done
 echo "created $(ls -d "$dir"/remotes/*/*.git | wc -l) repositories under $dir/remotes"

@@ -243,7 +243,6 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   engine::SlotLimiter slots(options.max_concurrent_repos);
   engine::RunQueue queue;
   engine::BuiltinRegistry builtins;
-  engine::register_default_builtins(builtins);
   // Fan-out (SPEC §7): the repository universe and the workspaces of child runs, shared by
   // every fan-out of the tree.
   repo::CacheOptions cache_options = cache_options_from(ctx);  // TAKO_GIT_URL, TAKO_FETCH_TTL
@@ -252,6 +251,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   repo::RepoCache cache(cache_options);
   repo::Universe universe(cache, options.workspaces);
   repo::ChildWorkspaces child_workspaces;
+  engine::register_default_builtins(builtins, {&cache, &child_workspaces, &universe});
   engine::ChildRuns child_runs(universe, child_workspaces);
   auto fan_out = std::make_shared<engine::FanOutStep>(child_runs, &cancel);
   builtins.add("tako/fan-out@v1", fan_out);
@@ -359,7 +359,10 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     }
     ctx.output().out << doc.dump(2) << "\n";
   }
-  if (!success) ctx.exit_code = 1;
+  // A parked tree (tako/poll park: true) is no failure: it exits 0 and waits for --resume.
+  const bool parked = result.status == store::status::kWaiting && graph.success() &&
+                      background.failed == 0;
+  if (!success && !parked) ctx.exit_code = 1;
 }
 
 }  // namespace

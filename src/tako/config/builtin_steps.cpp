@@ -23,7 +23,7 @@ constexpr BuiltinParam kFanOutParams[] = {
      "At most this many children of this step run at once."},
     {"fail_fast", ParamType::kBoolean, false, "false",
      "Cancel the remaining children at the first failure."},
-    {"secrets", ParamType::kStringList, false, "none",
+    {"secrets", ParamType::kList, false, "none",
      "Names of secrets (listed by this workflow) passed down to the child runs; a child's "
      "workflow must list a secret too before its steps can use it."},
 };
@@ -37,72 +37,111 @@ constexpr BuiltinOutput kFanOutOutputs[] = {
 };
 
 constexpr BuiltinParam kCheckoutParams[] = {
+    {"ref", ParamType::kString, false, "the repository's ref",
+     "Branch, tag or commit to check out (fetched from the remote when not present)."},
     {"repo", ParamType::kString, false, "the run's repository",
-     "Repository to check out, owner/name[:ref]."},
-    {"ref", ParamType::kString, false, "main", "Branch, tag or commit to check out."},
-    {"path", ParamType::kString, false, "<name>",
-     "Directory, relative to the step's directory, to check out into; may not leave it."},
+     "Another repository to check out, owner/name[:ref], from the clone cache, isolated as a "
+     "child workspace (SPEC §7.4)."},
+    {"path", ParamType::kString, false, "the repository's name (with repo), else \".\"",
+     "Directory, relative to the step's directory, to check `repo` out into; may not leave it."},
 };
 
 constexpr BuiltinOutput kCheckoutOutputs[] = {
-    {"path", "Directory the repository was checked out into."},
-    {"commit_sha", "Commit that was checked out."},
+    {"commit", "Commit that is checked out (full SHA)."},
+    {"ref", "The ref that was checked out."},
+    {"path", "Directory of the checkout, relative to the step's directory."},
 };
 
 constexpr BuiltinParam kUpdateDependencyParams[] = {
-    {"artifact", ParamType::kString, false, "the triggering event's owner/name:artifact",
-     "Dependency to update, owner/name:artifact."},
+    {"name", ParamType::kString, true, "",
+     "Dependency to update: a Go module path, npm package, Maven groupId:artifactId (or "
+     "artifactId), Python distribution or crate name."},
     {"version", ParamType::kString, true, "", "Version to update the dependency to."},
-    {"ecosystem", ParamType::kString, false, "the artifact's ecosystem",
-     "Package ecosystem: go, npm, maven, pip, cargo or generic."},
-    {"path", ParamType::kString, false, "the ecosystem's manifest (go.mod, package.json, ...)",
-     "Manifest file to edit, relative to the repository; may not leave it."},
+    {"ecosystem", ParamType::kString, false,
+     "the triggering event's artifact's, else detected from the manifests",
+     "go, npm, maven, pip, cargo or generic."},
+    {"path", ParamType::kString, false, "the ecosystem's manifests in the step's directory",
+     "Manifest file to edit, relative to the step's directory; may not leave it."},
+    {"pattern", ParamType::kString, false, "",
+     "For generic: an RE2 regular expression whose one capture group is the version."},
+    {"update_lock_files", ParamType::kBoolean, false, "false",
+     "Also update the lock file (npm: npm install --package-lock-only)."},
 };
 
 constexpr BuiltinOutput kUpdateDependencyOutputs[] = {
-    {"changed", "true when the manifest was changed."},
-    {"previous_version", "Version the dependency had before."},
+    {"changed", "true when a manifest was changed, false when it already had the version."},
+    {"from", "Version the dependency had before, as written in the manifest."},
+    {"files", "JSON list of the files changed, relative to the step's directory."},
 };
 
 constexpr BuiltinParam kCreatePullRequestParams[] = {
     {"title", ParamType::kString, true, "", "Title of the pull request."},
     {"body", ParamType::kString, false, "\"\"", "Description of the pull request."},
-    {"branch", ParamType::kString, false, "tako/<run-id>", "Branch to push the changes to."},
     {"base", ParamType::kString, false, "the repository's ref", "Branch to merge into."},
+    {"head", ParamType::kString, false, "tako/<workflow>/<root-run-id>",
+     "Branch the changes are committed and pushed to."},
     {"commit_message", ParamType::kString, false, "the title", "Message of the commit."},
     {"draft", ParamType::kBoolean, false, "false", "Open the pull request as a draft."},
+    {"labels", ParamType::kList, false, "none", "Labels to add to the pull request."},
+    {"provider", ParamType::kString, false,
+     "TAKO_FORGE, else github for a github.com remote, else git",
+     "Forge provider: github (REST API v3) or git (push only)."},
+    {"token", ParamType::kString, false, "GITHUB_TOKEN",
+     "Name of the secret (listed by the workflow) holding the API token."},
 };
 
 constexpr BuiltinOutput kCreatePullRequestOutputs[] = {
-    {"url", "Address of the pull request."},
-    {"number", "Number of the pull request."},
-    {"branch", "Branch that was pushed."},
+    {"number", "Number of the pull request (0 with the git provider or without changes)."},
+    {"url", "Address of the pull request (empty with the git provider or without changes)."},
+    {"head", "Branch the changes were pushed to."},
+    {"created", "true when this step opened a new pull request."},
 };
 
 constexpr BuiltinParam kPollParams[] = {
-    {"command", ParamType::kString, true, "", "Shell command run until it succeeds (exit 0)."},
-    {"interval", ParamType::kDuration, false, "30s", "Time between attempts."},
-    {"timeout", ParamType::kDuration, false, "10m", "Fail the step after this long."},
+    {"until", ParamType::kString, true, "",
+     "CEL condition over `result`; the step succeeds once it is true."},
+    {"command", ParamType::kString, false, "",
+     "Shell command whose result is polled: its stdout parsed as JSON, else {stdout, "
+     "exit_code}."},
+    {"pull_request", ParamType::kInteger, false, "",
+     "Number of a pull request whose {state, merged, mergeable, checks, url} is polled."},
+    {"step_id", ParamType::kString, false, "",
+     "Id of a long_running step whose .tako/outputs.json is polled."},
+    {"interval", ParamType::kDuration, false, "30s",
+     "Time between checks, doubled after each one up to 5m."},
+    {"timeout", ParamType::kDuration, false, "1h", "Fail the step after this long."},
+    {"merge", ParamType::kBoolean, false, "false",
+     "With pull_request: merge it once `until` holds."},
+    {"park", ParamType::kBoolean, false, "false",
+     "When `until` is not yet true, park the run (waiting) and exit instead of polling; "
+     "tako exec --resume checks again."},
+    {"provider", ParamType::kString, false, "as for create-pull-request",
+     "Forge provider for pull_request."},
+    {"token", ParamType::kString, false, "GITHUB_TOKEN",
+     "Name of the secret holding the API token, for pull_request."},
 };
 
 constexpr BuiltinOutput kPollOutputs[] = {
-    {"attempts", "Number of attempts made."},
-    {"stdout", "Standard output of the successful attempt."},
+    {"result", "The last result, as JSON."},
+    {"attempts", "Number of checks made."},
+    {"merged", "true when the step merged the pull request."},
 };
 
 constexpr BuiltinStep kSteps[] = {
     {"tako/fan-out", "v1",
      "Emit an event to every subscribed repository and run their workflows (SPEC §7).",
      kFanOutParams, kFanOutOutputs},
-    {"tako/checkout", "v1", "Check out a repository (a cached clone) into the workspace.",
+    {"tako/checkout", "v1",
+     "Check out a ref in the step's directory, or another repository into a subdirectory.",
      kCheckoutParams, kCheckoutOutputs},
     {"tako/update-dependency", "v1",
-     "Update a dependency on another repository's artifact in this repository's manifest.",
+     "Set a dependency's version in the manifests, preserving their formatting.",
      kUpdateDependencyParams, kUpdateDependencyOutputs},
     {"tako/create-pull-request", "v1",
-     "Commit the changes in the repository and open a pull request.", kCreatePullRequestParams,
-     kCreatePullRequestOutputs},
-    {"tako/poll", "v1", "Run a command repeatedly until it succeeds or a timeout passes.",
+     "Commit the changes, push them to a branch and open (or update) its pull request.",
+     kCreatePullRequestParams, kCreatePullRequestOutputs},
+    {"tako/poll", "v1",
+     "Wait until a CEL condition over a command's, pull request's or step's result holds.",
      kPollParams, kPollOutputs},
 };
 
@@ -120,8 +159,8 @@ std::string_view param_type_name(ParamType type) {
       return "duration";
     case ParamType::kObject:
       return "object";
-    case ParamType::kStringList:
-      return "list of strings";
+    case ParamType::kList:
+      return "list";
   }
   return "string";
 }
@@ -152,11 +191,9 @@ std::string param_value_error(const BuiltinParam& param, const nlohmann::json& v
     case ParamType::kObject:
       if (!value.is_object() && !value.is_null()) return "expected a mapping, found " + found;
       break;
-    case ParamType::kStringList:
-      if (!value.is_array()) return "expected a list of names, found " + found;
-      for (const auto& item : value) {
-        if (!item.is_string()) return "expected a list of names, found an item " + item.dump();
-      }
+    case ParamType::kList:
+      // One string of comma-separated items, or a list (the loader checks each item's place).
+      if (value.is_object()) return "expected a list of strings, found " + found;
       break;
   }
   return "";

@@ -12,8 +12,9 @@
 namespace tako::config {
 
 // What a `with:` parameter holds. String values may be templates; a template string is
-// accepted for every type (it is checked when rendered).
-enum class ParamType { kString, kBoolean, kInteger, kDuration, kObject, kStringList };
+// accepted for every type (it is checked when rendered). A kList also accepts one string of
+// comma-separated items.
+enum class ParamType { kString, kBoolean, kInteger, kDuration, kObject, kList };
 
 std::string_view param_type_name(ParamType type);  // "string", "boolean", ...
 

@@ -29,8 +29,8 @@ Json param_json(const BuiltinParam& param) {
     case ParamType::kObject:
       out["type"] = "object";
       break;
-    case ParamType::kStringList:
-      out["type"] = "array";
+    case ParamType::kList:
+      out["type"] = Json::array({"array", "string"});
       out["items"] = {{"type", "string"}};
       break;
   }

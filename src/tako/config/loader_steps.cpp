@@ -139,9 +139,21 @@ void Loader::check_uses(const YAML::Node& step_node, Step& step, const std::stri
       if (is_template(value)) continue;  // checked when rendered
       const std::string error = param_value_error(*param, value, describe(it->second));
       if (!error.empty()) fail(it->second, p_path, error);
+      if (param->type == ParamType::kList && it->second.IsSequence()) {
+        for (size_t i = 0; i < it->second.size(); ++i) {
+          if (!it->second[i].IsScalar()) {
+            fail(it->second[i], index_path(p_path, i),
+                 "expected a string, found " + describe(it->second[i]));
+          }
+        }
+      }
     }
     step.with = to_json(with);
     note_leaves(with, with_path);
+    // tako/poll's `until` is CEL: `tako validate` compiles it like an `if:`.
+    if (builtin->name == "tako/poll" && with["until"]) {
+      note(Expression::Language::kCel, with["until"], with_path + ".until");
+    }
     if (step.with.is_null()) step.with = nlohmann::json::object();
   }
   for (const auto& param : builtin->params) {
@@ -193,6 +205,26 @@ Step Loader::build_step(const YAML::Node& node, const std::string& path) const {
     } catch (const std::invalid_argument& e) {
       fail(timeout, path + ".timeout", e.what());
     }
+  }
+  if (const YAML::Node retry = node["retry"]; retry && retry.IsMap()) {
+    Retry r;
+    const YAML::Node attempts = retry["attempts"];
+    const std::string text = attempts.Scalar();
+    const bool digits = !text.empty() && text.size() <= 3 &&
+                        text.find_first_not_of("0123456789") == std::string::npos;
+    r.attempts = digits ? std::stoi(text) : 0;
+    if (r.attempts < 1 || r.attempts > 100) {
+      fail(attempts, path + ".retry.attempts",
+           "expected a whole number from 1 to 100, found " + describe(attempts));
+    }
+    if (const YAML::Node backoff = retry["backoff"]; backoff && !backoff.IsNull()) {
+      try {
+        r.backoff = parse_duration(backoff.Scalar());
+      } catch (const std::invalid_argument& e) {
+        fail(backoff, path + ".retry.backoff", e.what());
+      }
+    }
+    step.retry = r;
   }
   if (node["image"]) step.image = node["image"].Scalar();
   if (node["network"]) step.network = node["network"].Scalar();

@@ -70,6 +70,13 @@ struct Produces {
   std::vector<EventDecl> events;
 };
 
+// `retry:` of a step (SPEC §7.7): attempts in all, and the wait before the second one, doubled
+// after each failed attempt up to 5 minutes.
+struct Retry {
+  int attempts = 1;
+  std::chrono::milliseconds backoff{10000};
+};
+
 struct Step {
   std::string id;  // given, or step-<n> (1-based)
   bool id_defaulted = false;
@@ -80,6 +87,7 @@ struct Step {
   nlohmann::json with = nlohmann::json::object();  // string leaves are templates
   std::map<std::string, std::string> env;          // values are templates or secret names
   std::optional<std::chrono::milliseconds> timeout;
+  std::optional<Retry> retry;
   std::string image;
   std::string network;  // "" (= none) | none | default
   bool long_running = false;

@@ -179,6 +179,12 @@ Schema::Schema() {
   // steps
   TypeSpec* network = make(Kind::kString);
   network->allowed = {"none", "default"};
+  TypeSpec* retry = object("retry", "Run a failing step again; the last attempt decides.");
+  retry->keys = {
+      {"attempts", number, true, "Attempts in all, 1 to 100 (1: no retry).", ""},
+      {"backoff", duration, false,
+       "Wait before the second attempt; doubled after each failed one, at most 5m.", "10s"},
+  };
   TypeSpec* step = object("step", "A step: `run` a command or `uses` a built-in step.");
   TypeSpec* step_or_shorthand = make(Kind::kStep, "A step, or a string: shorthand for {run: ...}.");
   step_or_shorthand->element = step;
@@ -198,6 +204,7 @@ Schema::Schema() {
       {"env", env, false, "Environment of this step; a value naming a listed secret injects it.",
        ""},
       {"timeout", duration, false, "Fail the step after this long.", "none"},
+      {"retry", retry, false, "Retries of a failing step: {attempts: 3, backoff: 10s}.", "none"},
       {"image", string, false, "Run the step in a container of this image.", ""},
       {"network", network, false, "Container network: none or default.", "none"},
       {"long_running", boolean, false, "The step is expected to run for long (no timeout warning).",

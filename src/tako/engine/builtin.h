@@ -65,6 +65,11 @@ struct StepOutcome {
   std::vector<std::string> summary_lines;
   nlohmann::json details = nlohmann::json::object();  // stored in steps.details (JSON)
   bool cancelled = false;                             // ended because the run was cancelled
+  // Parked (tako/poll with park: true): the step is recorded `waiting`, the run stops here
+  // and is recorded `waiting` too; `tako exec --resume` runs the step again. `waiting_on`
+  // says what is awaited, one line each: "acme/lib-a wait (poll): result.merged".
+  bool waiting = false;
+  std::vector<std::string> waiting_on;
 };
 
 // An event declared by an earlier step's `produces.events`, rendered with that step's outputs
@@ -130,6 +135,10 @@ class StepContext {
   // Where the step's full log goes (TAKO_HOME/logs/<run-id>/<step>.log).
   virtual const std::filesystem::path& log_path() const = 0;
   virtual bool dry_run() const = 0;
+  // The value of secret `name` when this run's workflow may use it (SPEC §6: listed, and set
+  // in tako's environment); nullopt otherwise. For built-ins that need a token: the value is
+  // masked in everything tako prints and records, and must never be put in an output.
+  virtual std::optional<std::string> secret(std::string_view name) const = 0;
 };
 
 class BuiltinStep {

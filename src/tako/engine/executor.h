@@ -106,6 +106,7 @@ struct StepResult {
   bool restored = false;  // completed in an earlier attempt (--resume)
   std::string headline;
   std::vector<std::string> summary_lines;
+  std::vector<std::string> waiting_on;  // status waiting: what it waits for
 };
 
 struct RunResult {
@@ -113,7 +114,7 @@ struct RunResult {
   std::string root_id;
   std::string repository;
   std::string workflow;
-  std::string status;  // completed | failed | cancelled
+  std::string status;  // completed | failed | cancelled | waiting
   bool success() const { return status == "completed"; }
   std::string failed_step;  // id of the failing step, if a step failed
   std::string reason;       // the step's reason ("exit 1"), or the setup error
@@ -122,6 +123,8 @@ struct RunResult {
   nlohmann::json inputs = nlohmann::json::object();
   std::vector<StepResult> steps;
   bool recorded = false;  // a run record exists in the store
+  // Status waiting: what the run (or a run below it) waits for, one line each.
+  std::vector<std::string> waiting_on;
 };
 
 // What every run of a tree shares. All pointers must outlive the Executor.

@@ -16,6 +16,7 @@
 #include "tako/engine/subscription_index.h"
 #include "tako/engine/subscription_matcher.h"
 #include "tako/engine/tree_secrets.h"
+#include "tako/engine/with_params.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
 #include "tako/tmpl/template.h"
@@ -37,52 +38,9 @@ struct Child {
   std::chrono::milliseconds duration{0};
   bool already_delivered = false;
   bool started = false;
-  std::vector<std::string> nested;  // the child's own fan-out summaries, indented
+  std::vector<std::string> nested;      // the child's own fan-out summaries, indented
+  std::vector<std::string> waiting_on;  // status waiting: what it is parked on (tako/poll)
 };
-
-std::string with_string(const json& with, const char* key) {
-  auto it = with.find(key);
-  if (it == with.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-bool with_bool(const json& with, const char* key, bool fallback) {
-  auto it = with.find(key);
-  if (it == with.end() || it->is_null()) return fallback;
-  if (it->is_boolean()) return it->get<bool>();
-  if (it->is_string()) {
-    if (*it == "true") return true;
-    if (*it == "false") return false;
-  }
-  throw std::runtime_error(std::string("with.") + key + ": expected true or false, found " +
-                           it->dump());
-}
-
-int with_int(const json& with, const char* key, int fallback) {
-  auto it = with.find(key);
-  if (it == with.end() || it->is_null()) return fallback;
-  long long v = 0;
-  if (it->is_number_integer()) {
-    v = it->get<long long>();
-  } else if (it->is_string()) {
-    try {
-      size_t used = 0;
-      v = std::stoll(it->get<std::string>(), &used);
-      if (used != it->get<std::string>().size()) throw std::invalid_argument("trailing text");
-    } catch (const std::exception&) {
-      throw std::runtime_error(std::string("with.") + key + ": expected a whole number, found " +
-                               it->dump());
-    }
-  } else {
-    throw std::runtime_error(std::string("with.") + key + ": expected a whole number, found " +
-                             it->dump());
-  }
-  if (v < 1 || v > 10000) {
-    throw std::runtime_error(std::string("with.") + key + ": must be between 1 and 10000, found " +
-                             std::to_string(v));
-  }
-  return static_cast<int>(v);
-}
 
 std::chrono::milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
@@ -106,6 +64,7 @@ std::string child_line(const Child& c) {
   if (c.already_delivered) return "✓ " + who + " (already delivered)";
   const std::string took = sys::format_duration(c.duration);
   if (c.status == store::status::kCompleted) return "✓ " + who + " (" + took + ")";
+  if (c.status == store::status::kWaiting) return "⏸ " + who + " (waiting)";
   if (c.status == store::status::kCancelled) {
     return "✗ " + who + " (cancelled" + (c.started ? ", " + took : std::string()) + ")";
   }
@@ -114,27 +73,19 @@ std::string child_line(const Child& c) {
 
 // `with.secrets`: the names passed down to the children. Each must be listed by this run's
 // workflow and, in a child run, granted to it by its own parent (SPEC §6).
-std::vector<std::string> secrets_to_pass(const StepContext& ctx) {
-  std::vector<std::string> names;
-  auto it = ctx.with().find("secrets");
-  if (it == ctx.with().end() || it->is_null()) return names;
-  if (!it->is_array()) throw std::runtime_error("with.secrets: expected a list of secret names");
+std::vector<std::string> secrets_to_pass(const StepContext& ctx,
+                                         const std::vector<std::string>& names) {
   const auto& listed = ctx.workflow().secrets;
   const auto& granted = ctx.run().granted_secrets;
-  for (const auto& item : *it) {
-    if (!item.is_string())
-      throw std::runtime_error("with.secrets: expected names, found " + item.dump());
-    const std::string name = item.get<std::string>();
+  for (const auto& name : names) {
     if (std::find(listed.begin(), listed.end(), name) == listed.end()) {
       throw std::runtime_error("with.secrets: '" + name + "' is not listed in workflow '" +
                                ctx.workflow().name + "' secrets, so it cannot be passed down");
     }
     if (granted && std::find(granted->begin(), granted->end(), name) == granted->end()) {
       throw std::runtime_error("with.secrets: '" + name + "' was not granted to " +
-                               ctx.run().repository +
-                               " by its parent, so it cannot be passed down");
+                               ctx.run().repository + " by its parent, so it cannot be passed down");
     }
-    names.push_back(name);
   }
   return names;
 }
@@ -165,19 +116,18 @@ std::vector<std::string> unfinished_unmatched(StepContext& ctx,
 }  // namespace
 
 Event build_event(const StepContext& ctx) {
-  const json& with = ctx.with();
+  const WithParams with(ctx.with(), "tako/fan-out@v1");
   Event event;
-  event.type = with_string(with, "event_type");
-  if (event.type.empty()) throw std::runtime_error("with.event_type is required");
+  event.type = with.required_string("event_type");
 
   const ProducedEvent* declared = nullptr;
   for (const auto& produced : ctx.produced_events()) {
     if (produced.type == event.type) declared = &produced;  // the last earlier one wins
   }
-  event.schema_version = with_string(with, "schema_version");
+  event.schema_version = with.string("schema_version");
   if (event.schema_version.empty() && declared) event.schema_version = declared->schema_version;
 
-  event.artifact = with_string(with, "artifact");
+  event.artifact = with.string("artifact");
   if (event.artifact.empty() && declared) event.artifact = declared->artifact;
   if (event.artifact.empty()) {
     const auto& artifacts = ctx.file().artifacts;
@@ -185,11 +135,8 @@ Event build_event(const StepContext& ctx) {
   }
 
   if (declared) event.payload = declared->payload;
-  if (auto it = with.find("payload"); it != with.end() && !it->is_null()) {
-    if (!it->is_object())
-      throw std::runtime_error("with.payload: expected a map, found " + it->dump());
-    event.payload.update(*it);  // with.payload merged over the declared payload, key by key
-  }
+  // with.payload merged over the declared payload, key by key.
+  event.payload.update(with.object("payload"));
   event.withheld = withhold_secret_fields(event.payload, ctx.secrets());
   const std::string canonical = event.payload.dump(-1, ' ', false, json::error_handler_t::replace);
   if (canonical.size() > kMaxPayloadBytes) {
@@ -280,7 +227,8 @@ class FanOutBatch {
           running_[i] = true;
         }
         run_child(children_[i]);
-        if (fail_fast_ && children_[i].status != store::status::kCompleted) {
+        if (fail_fast_ && children_[i].status != store::status::kCompleted &&
+            children_[i].status != store::status::kWaiting) {
           stop_ = true;
           group_.cancel();
         }
@@ -315,7 +263,10 @@ class FanOutBatch {
       return;
     }
     c.started = true;
-    c.run_id = sys::make_run_id();
+    // A child parked by tako/poll (SPEC §7.7) goes on in place: the same run in the same
+    // workspace, its completed steps not run again.
+    const bool unpark = delivery.status == store::status::kWaiting && !delivery.child_run.empty();
+    c.run_id = unpark ? delivery.child_run : sys::make_run_id();
     delivery.child_run = c.run_id;
     delivery.status = store::status::kRunning;
     store_.update_delivery(delivery);
@@ -356,15 +307,21 @@ class FanOutBatch {
     spec.ancestry_entry = run_.repository + ":" + event_.type;
     spec.granted_secrets = granted_secrets_;
     spec.withheld_payload = event_.withheld;
-    RunResult result = owner_.child_runs_.run(executor_, spec, &group_);
+    spec.resume = unpark;
+    finish(c, delivery, owner_.child_runs_.run(executor_, spec, &group_));
+  }
+
+  void finish(Child& c, store::DeliveryRecord& delivery, const RunResult& result) {
     c.status = result.status;
     c.duration = result.duration;
     c.reason = result.error.empty() ? result.reason : result.error;
     if (result.status == store::status::kCancelled) c.reason = "cancelled";
+    c.waiting_on = result.waiting_on;
     for (const auto& step : result.steps) {
       if (step.headline.empty()) continue;
       const bool ok = step.status == store::status::kCompleted;
-      c.nested.push_back(std::string(ok ? "✓ " : "✗ ") + step.headline);
+      const bool parked = step.status == store::status::kWaiting;
+      c.nested.push_back(std::string(ok ? "✓ " : parked ? "⏸ " : "✗ ") + step.headline);
       for (const auto& line : step.summary_lines) c.nested.push_back("  " + line);
     }
     delivery.status = result.status;
@@ -397,10 +354,12 @@ class FanOutBatch {
 namespace {
 
 struct Tally {
-  int ok = 0, failed = 0, cancelled = 0;
+  int ok = 0, failed = 0, cancelled = 0, waiting = 0;
   void add(const Child& c) {
     if (c.status == store::status::kCompleted)
       ++ok;
+    else if (c.status == store::status::kWaiting)
+      ++waiting;
     else if (c.status == store::status::kCancelled)
       ++cancelled;
     else
@@ -416,6 +375,7 @@ std::string headline(const std::string& step_id, const Event& event, size_t subs
   std::vector<std::string> parts{std::to_string(t.ok) + " ok"};
   if (t.failed) parts.push_back(std::to_string(t.failed) + " failed");
   if (t.cancelled) parts.push_back(std::to_string(t.cancelled) + " cancelled");
+  if (t.waiting) parts.push_back(std::to_string(t.waiting) + " waiting");
   if (skipped) parts.push_back(std::to_string(skipped) + " skipped");
   return h + " (" + join(parts, ", ") + ")";
 }
@@ -477,7 +437,7 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     return outcome;
   };
 
-  const json& with = ctx.with();
+  const WithParams with(ctx.with(), "tako/fan-out@v1");
   Event event;
   bool wait = true;
   bool fail_fast = false;
@@ -487,12 +447,12 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   std::vector<std::string> granted;
   try {
     event = build_event(ctx);
-    wait = with_bool(with, "wait_for_children", true);
-    fail_fast = with_bool(with, "fail_fast", false);
-    limit = with_int(with, "concurrency_limit", std::max(1, limit));
-    timeout_text = with_string(with, "timeout");
-    if (!timeout_text.empty()) timeout = config::parse_duration(timeout_text);
-    granted = secrets_to_pass(ctx);
+    wait = with.boolean("wait_for_children", true);
+    fail_fast = with.boolean("fail_fast", false);
+    limit = static_cast<int>(with.integer("concurrency_limit", std::max(1, limit), 1, 10000));
+    timeout_text = with.text("timeout");
+    timeout = with.duration("timeout");
+    granted = secrets_to_pass(ctx, with.list("secrets"));
   } catch (const std::exception& e) {
     return failed(e.what());
   }
@@ -673,6 +633,13 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
     return failed(reason);
   }
   if (!missed.empty()) return failed(join(missed, "; "));
+  if (tally.waiting > 0) {
+    // A child parked by tako/poll: this step (and so this run) waits too, until --resume.
+    outcome.waiting = true;
+    for (const auto& c : batch->children()) {
+      outcome.waiting_on.insert(outcome.waiting_on.end(), c.waiting_on.begin(), c.waiting_on.end());
+    }
+  }
   return outcome;
 }
 

@@ -338,6 +338,12 @@ RunResult RunExecution::execute() {
     }
     StepResult sr = run_step(step, step.id, my_seq);
     result.steps.push_back(sr);
+    if (sr.status == store::status::kWaiting) {
+      // Parked (SPEC §7.7): later steps run when `tako exec --resume` finds it done.
+      result.status = store::status::kWaiting;
+      result.waiting_on = sr.waiting_on;
+      break;
+    }
     if (sr.status == store::status::kCancelled) {
       stopped = true;
       result.status = store::status::kCancelled;
@@ -371,7 +377,11 @@ RunResult RunExecution::execute() {
     record_.failed_step = result.failed_step;
     env_.store->update_run(record_);
   }
-  if (req_.print_result) {
+  if (req_.print_result && result.status == store::status::kWaiting) {
+    for (const auto& w : result.waiting_on) {
+      printer_.line("Waiting: " + w + "; resume with: tako exec --resume " + info_.root_id);
+    }
+  } else if (req_.print_result) {
     printer_.line(std::string("Success: ") + (result.success() ? "true" : "false"));
     if (result.status == store::status::kFailed) {
       printer_.error_line("Error: execution failed: " + result.error);

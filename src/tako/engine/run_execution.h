@@ -153,6 +153,13 @@ class StepContextImpl : public StepContext {
   bool reacquire_slot() override { return lease_ == nullptr || lease_->acquire(&run_.token_); }
   const std::filesystem::path& log_path() const override { return log_path_; }
   bool dry_run() const override { return run_.env_.options.dry_run; }
+  // A secret the workflow lists and, in a child run, its parent granted (SPEC §6).
+  std::optional<std::string> secret(std::string_view name) const override {
+    const std::string n(name);
+    if (run_.listed_secrets_.count(n) == 0) return std::nullopt;
+    std::string why;
+    return run_.secret_for_step(n, "with.token", why);
+  }
 
  private:
   RunExecution& run_;

@@ -126,6 +126,9 @@ void RunExecution::print_step_line(const StepResult& sr) {
   } else if (sr.status == store::status::kSkipped) {
     line += printer_.paint("2", "-");
     line += " " + sr.id + " (skipped)";
+  } else if (sr.status == store::status::kWaiting) {
+    line += printer_.paint("33", "\u23f8");  // ⏸
+    line += " " + (sr.headline.empty() ? sr.id + " (waiting)" : sr.headline);
   } else {
     line += printer_.paint("31", kCross);
     line += " ";
@@ -269,23 +272,57 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
 
   StepOutcome outcome;
   std::vector<ProducedEvent> events;
+  json attempts = json::array();  // failed attempts before the last (retry:)
   if (sr.status.empty()) {
     if (recording()) env_.store->upsert_step(rec);  // status running
     const fs::path log_path = logs_dir() / (safe_file_name(record_id) + ".log");
-    SlotLease lease(env_.slots);
-    if (!lease.acquire(&token_)) {
-      outcome.success = false;
-      outcome.cancelled = true;
-      outcome.reason = "cancelled";
-    } else if (step.run) {
-      outcome = run_command(step, record_id, log_path, events, rec.output);
-    } else {
-      outcome = run_builtin(step, record_id, log_path, lease);
+    const int tries = step.retry ? step.retry->attempts : 1;
+    auto backoff = step.retry ? step.retry->backoff : std::chrono::milliseconds(0);
+    for (int attempt = 1;; ++attempt) {
+      const auto attempt_start = Clock::now();
+      events.clear();
+      SlotLease lease(env_.slots);
+      if (!lease.acquire(&token_)) {
+        outcome = StepOutcome{};
+        outcome.success = false;
+        outcome.cancelled = true;
+        outcome.reason = "cancelled";
+      } else if (step.run) {
+        outcome = run_command(step, record_id, log_path, events, rec.output);
+      } else {
+        outcome = run_builtin(step, record_id, log_path, lease);
+      }
+      lease.release();
+      if (outcome.success || outcome.cancelled || outcome.waiting || attempt >= tries) break;
+      // retry: (SPEC §7.7): each failed attempt is shown and recorded; only the last decides.
+      const auto took = since(attempt_start);
+      attempts.push_back({{"attempt", attempt},
+                          {"reason", masker_->mask(outcome.reason)},
+                          {"exit_code", outcome.exit_code ? json(*outcome.exit_code) : json()},
+                          {"duration_ms", took.count()}});
+      printer_.line(req_.output_prefix + printer_.paint("31", kCross) + " " + step.id + " (" +
+                    masker_->mask(outcome.reason) + ", " + sys::format_duration(took) +
+                    ") attempt " + std::to_string(attempt) + " of " + std::to_string(tries) +
+                    ", retrying in " + sys::format_duration(backoff));
+      if (recording()) {
+        rec.error = masker_->mask(outcome.reason);
+        rec.details = {{"attempts", attempts}};
+        env_.store->upsert_step(rec);
+      }
+      if (token_.wait_for(backoff)) {
+        outcome = StepOutcome{};
+        outcome.success = false;
+        outcome.cancelled = true;
+        outcome.reason = "cancelled";
+        break;
+      }
+      backoff = std::min<std::chrono::milliseconds>(backoff * 2, std::chrono::minutes(5));
     }
-    lease.release();
-    sr.status = outcome.success
+    sr.status = outcome.waiting ? store::status::kWaiting
+                : outcome.success
                     ? store::status::kCompleted
                     : (outcome.cancelled ? store::status::kCancelled : store::status::kFailed);
+    for (const auto& w : outcome.waiting_on) sr.waiting_on.push_back(masker_->mask(w));
     sr.reason = masker_->mask(outcome.reason);
     sr.exit_code = outcome.exit_code;
     withhold_outputs(step.id, outcome.outputs);
@@ -311,6 +348,7 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
     rec.duration_ms = sr.duration.count();
     rec.details = mask_json(outcome.details, *masker_);
     if (!rec.details.is_object()) rec.details = json{{"value", rec.details}};
+    if (!attempts.empty()) rec.details["attempts"] = attempts;
     if (!events.empty() && sr.status == store::status::kCompleted) {
       json evs = json::array();
       for (const auto& e : events) evs.push_back(e.to_json());  // payloads withheld, not masked

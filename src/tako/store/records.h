@@ -26,6 +26,9 @@ inline constexpr const char* kSkipped = "skipped";
 inline constexpr const char* kCancelled = "cancelled";
 // A run of an attempt that was killed and then superseded by a resume (SPEC §8).
 inline constexpr const char* kAbandoned = "abandoned";
+// Parked by tako/poll (park: true) until `tako exec --resume`; a run waiting on such a step,
+// or on a child that is, is waiting too.
+inline constexpr const char* kWaiting = "waiting";
 }  // namespace status
 
 // How a run hangs in its tree.

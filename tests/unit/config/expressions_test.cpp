@@ -92,3 +92,24 @@ workflows:
 
 }  // namespace
 }  // namespace tako::config
+
+namespace tako::config {
+namespace {
+
+TEST(Expressions, PollUntilIsCompiledAsCel) {
+  const TakoFile f = load_string(R"(version: 0.1.0
+workflows:
+  w:
+    steps:
+      - uses: tako/poll@v1
+        with: {command: ./ready.sh, until: "result.ready =="}
+)",
+                                 "tako.yml");
+  const auto errors = check_expressions(f);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].key_path(), "workflows.w.steps[0].with.until");
+  EXPECT_THAT(errors[0].message(), StartsWith("invalid CEL expression 'result.ready ==': "));
+}
+
+}  // namespace
+}  // namespace tako::config

@@ -42,7 +42,7 @@ TEST(LoaderErrors, WhatHasFileLineColumnKeyPathAndMessage) {
   const Failure f = load_error(with_steps("      - id: a\n        uzes: tako/fan-out@v1\n"));
   EXPECT_EQ(f.what,
             "tako.yml:6:9: workflows.release.steps[0].uzes: unknown key 'uzes' (did you mean "
-            "'uses'?); expected one of: id, name, if, run, uses, with, env, timeout, image, "
+            "'uses'?); expected one of: id, name, if, run, uses, with, env, timeout, retry, image, "
             "network, long_running, capabilities, volumes, produces, on_failure");
 }
 
@@ -501,7 +501,8 @@ TEST(LoaderErrors, OnFailureSteps) {
 
 TEST(LoaderErrors, KnownBuiltinsWithVersions) {
   for (const char* uses : {"tako/checkout@v1", "tako/poll@v1"}) {
-    const std::string with = std::string(uses) == "tako/poll@v1" ? "{command: ./ready.sh}" : "{}";
+    const std::string with =
+        std::string(uses) == "tako/poll@v1" ? "{command: ./ready.sh, until: result.ok}" : "{}";
     EXPECT_NO_THROW(load_string(
         with_steps("      - uses: " + std::string(uses) + "\n        with: " + with + "\n"), "t"))
         << uses;
@@ -712,6 +713,36 @@ TEST(LoaderErrors, SubscriptionSchemaVersionRange) {
   EXPECT_EQ(f.message,
             "expected a version range (1.2.3, ^1.2.3, ~1.2.3, [1.0.0...2.0.0), >=1.2.0 <2.0.0), "
             "found '>=1.0.0 <': expected a version at column 10 of \">=1.0.0 <\"");
+}
+
+}  // namespace
+}  // namespace tako::config
+
+namespace tako::config {
+namespace {
+
+TEST(LoaderErrors, Retry) {
+  auto ok =
+      load_string(with_steps("      - run: x\n        retry: {attempts: 3, backoff: 1m}\n"), "t");
+  const Step& step = ok.workflows[0].steps[0];
+  ASSERT_TRUE(step.retry);
+  EXPECT_EQ(step.retry->attempts, 3);
+  EXPECT_EQ(step.retry->backoff, std::chrono::minutes(1));
+  auto defaulted = load_string(with_steps("      - run: x\n        retry: {attempts: 2}\n"), "t");
+  EXPECT_EQ(defaulted.workflows[0].steps[0].retry->backoff, std::chrono::seconds(10));
+
+  auto zero = load_error(with_steps("      - run: x\n        retry: {attempts: 0}\n"));
+  EXPECT_EQ(zero.key_path, "workflows.release.steps[0].retry.attempts");
+  EXPECT_EQ(zero.message.rfind("expected a whole number from 1 to 100, found", 0), 0u)
+      << zero.message;
+  EXPECT_EQ(load_error(with_steps("      - run: x\n        retry: {attempts: 2, backoff: soon}\n"))
+                .key_path,
+            "workflows.release.steps[0].retry.backoff");
+  EXPECT_EQ(load_error(with_steps("      - run: x\n        retry: {backoff: 1s}\n")).key_path,
+            "workflows.release.steps[0].retry.attempts");
+  EXPECT_EQ(
+      load_error(with_steps("      - run: x\n        retry: {attempts: 2, tries: 3}\n")).key_path,
+      "workflows.release.steps[0].retry.tries");
 }
 
 }  // namespace

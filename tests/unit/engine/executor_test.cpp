@@ -301,7 +301,7 @@ workflows:
     steps:
       - id: poll
         uses: tako/poll@v1
-        with: {command: "true"}
+        with: {command: "true", until: "true"}
 )");
   auto r = f.executor->run(f.request(repo, "w"));
   EXPECT_FALSE(r.success());
