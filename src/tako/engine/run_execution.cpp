@@ -49,27 +49,32 @@ std::string read_tail(const fs::path& path, size_t cap) {
   return out;
 }
 
+store::RunRecord RunExecution::new_record() const {
+  store::RunRecord r;
+  r.id = info_.id;
+  r.root_id = info_.root_id;
+  r.parent_run = req_.parent_run;
+  r.parent_step = req_.parent_step;
+  r.kind = req_.kind;
+  r.repository = info_.repository;
+  r.repo_dir = req_.repo_dir.string();
+  r.workflow = req_.workflow;
+  r.event = req_.event;
+  r.event_id = req_.event_id;
+  r.started_at = started_at_;
+  r.depth = req_.depth;
+  return r;
+}
+
 void RunExecution::fail_setup(RunResult& result, const std::string& message) {
   result.status = store::status::kFailed;
   result.error = masker_->mask(message);
   result.reason = result.error;
   // A child run that cannot even start is still recorded, so that its parent's tree shows it.
   if (recording() && req_.depth > 0 && !result.recorded) {
-    store::RunRecord r;
-    r.id = info_.id;
-    r.root_id = info_.root_id;
-    r.parent_run = req_.parent_run;
-    r.parent_step = req_.parent_step;
-    r.kind = req_.kind;
-    r.repository = info_.repository;
-    r.repo_dir = req_.repo_dir.string();
-    r.workflow = req_.workflow;
-    r.event = req_.event;
-    r.event_id = req_.event_id;
+    store::RunRecord r = new_record();
     r.status = store::status::kFailed;
-    r.started_at = started_at_;
     r.ended_at = iso_now();
-    r.depth = req_.depth;
     r.error = result.error;
     env_.store->insert_run(r);
     result.recorded = true;
@@ -236,21 +241,10 @@ RunResult RunExecution::execute() {
       record_.options["attempt_started_at"] = started_at_;
       env_.store->update_run(record_);
     } else {
-      record_.id = info_.id;
-      record_.root_id = info_.root_id;
-      record_.parent_run = info_.parent_run;
-      record_.parent_step = info_.parent_step;
-      record_.kind = req_.kind;
-      record_.repository = info_.repository;
-      record_.repo_dir = info_.repo_dir.string();
-      record_.workflow = info_.workflow;
+      record_ = new_record();
       // Stored as given (SPEC §6): structured data is withheld upstream, never masked.
       record_.inputs = inputs_;
-      record_.event = req_.event;
-      record_.event_id = req_.event_id;
       record_.status = store::status::kRunning;
-      record_.started_at = started_at_;
-      record_.depth = info_.depth;
       record_.options = env_.options.to_json();
       record_.options["tako_yml"] = info_.tako_yml.string();
       record_.options["ancestry"] = info_.ancestry;

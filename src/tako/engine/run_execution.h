@@ -62,6 +62,8 @@ class RunExecution {
   void mark_running();
   RunResult& end_queued_run(RunResult& result, Clock::time_point start);
   void fail_setup(RunResult& result, const std::string& message);
+  // The record of this run as the request describes it (tree links, repository, event, start).
+  store::RunRecord new_record() const;
   StepResult run_step(const config::Step& step, const std::string& record_id, int seq);
   StepOutcome run_command(const config::Step& step, const std::string& record_id,
                           const std::filesystem::path& log_path, std::vector<ProducedEvent>& events,
