@@ -45,8 +45,6 @@ class FanOutStep : public BuiltinStep {
   std::mutex mu_;
   std::vector<std::unique_ptr<FanOutBatch>> background_;
   const sys::CancelToken* tree_cancel_;
-
-  friend class FanOutBatch;
 };
 
 // The event a fan-out step emits (SPEC §7.1): type, schema version, artifact and payload
