@@ -10,6 +10,14 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   graphviz procps time
   python3 python3-jsonschema curl
+  # containers (SPEC §9): podman with the runc runtime (crun refuses hybrid cgroups), and
+  # busybox-static, from which the tests build their images offline
+  podman runc busybox-static
+  # the Slurm executor's tests start a private single-node cluster
+  slurm-wlm munge
+  # the live view is tested in tmux, the HTML report in headless chromium, completion in
+  # the real shells
+  tmux chromium zsh fish
 )
 # npm installs GitHub's OpenAPI description for the forge tests (below); a node from another
 # source (e.g. NodeSource) brings its own npm.

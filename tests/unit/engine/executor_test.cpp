@@ -411,7 +411,9 @@ workflows:
 }
 
 TEST(ExecutorTest, ImageStepNeverFallsBackToTheHost) {
-  Fixture f;
+  // A PATH with no runtime on it, whatever this machine has installed.
+  testing::TempDir no_runtime;
+  Fixture f({"PATH=" + no_runtime.path().string()});
   auto repo = f.repo("lib", R"(version: 0.1.0
 workflows:
   w:
