@@ -8,6 +8,7 @@ void Activation::set(std::string name, const nlohmann::json& value) {
 
 void Activation::set(std::string name, Value value) {
   if (name.find('.') != std::string::npos) dotted_ = true;
+  value.share();  // an Activation may be read by several evaluations at once
   for (auto& v : vars_) {
     if (v.first == name) {
       v.second = std::move(value);

@@ -79,6 +79,7 @@ struct Node {
 
   // Filled by the resolver.
   int slot = -1;                          // kIdent: local slot; kComprehension: var1 slot
+  bool move_out = false;                  // kIdent: the one read of its slot per iteration
   int slot2 = -1;                         // kComprehension: var2 slot
   std::string_view qualified;             // kSelect chain: "a.b.c" (in Program::names_)
   const FunctionDef* fn = nullptr;        // kCall

@@ -3,12 +3,27 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <new>
 
 #include "tako/cel/time_util.h"
 
 namespace tako::cel {
 
 namespace {
+
+struct DepthGuard {
+  EvalCtx& ctx;
+  DepthGuard(EvalCtx& c, const Node& n) : ctx(c) {
+    if (++ctx.depth > ctx.limits.max_depth) {
+      throw LimitExceeded{"evaluation nested deeper than " + std::to_string(ctx.limits.max_depth),
+                          n.offset};
+    }
+  }
+  ~DepthGuard() { --ctx.depth; }
+};
+
+Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of = nullptr);
 
 constexpr std::int64_t kInt64Min = std::numeric_limits<std::int64_t>::min();
 
@@ -141,7 +156,7 @@ Value eval_in(EvalCtx& ctx, const Node& n, const Value& elem, const Value& coll)
 }
 
 // Abstract size of a value for cost accounting: bytes of strings, elements of aggregates.
-std::uint64_t input_size(const Value& v) {
+inline std::uint64_t input_size(const Value& v) {
   switch (v.kind()) {
     case Kind::kString:
     case Kind::kBytes:
@@ -155,11 +170,70 @@ std::uint64_t input_size(const Value& v) {
   }
 }
 
+// A value that already exists where the expression names it: a constant, a variable, or a
+// field of a map reached from one by a chain of selections (`event.payload.version`). Reading
+// it in place costs no reference counting, which is most of the price of a copy. Null when
+// the node is anything else or the chain does not resolve (then eval_node says why). Charges
+// what eval_node would.
+const Value* borrow(EvalCtx& ctx, const Node& n, bool locals = true) {
+  constexpr int kMaxChain = 16;
+  const Node* chain[kMaxChain];
+  int links = 0;
+  const Node* root = &n;
+  while (root->kind == NodeKind::kSelect) {
+    if (root->test_only || links == kMaxChain) return nullptr;
+    chain[links++] = root;
+    root = root->args[0].get();
+  }
+  if (links > 0 && ctx.act->has_dotted_names()) return nullptr;  // qualified names: eval_select
+  const Value* v = nullptr;
+  if (root->kind == NodeKind::kConst) {
+    v = &root->value;
+  } else if (root->kind == NodeKind::kIdent) {
+    if (root->slot >= 0 && !locals) return nullptr;
+    v = root->slot >= 0 ? &ctx.locals[root->slot] : ctx.act->find(root->name);
+  }
+  for (int i = links - 1; v != nullptr && i >= 0; --i) {
+    v = v->is_map() ? v->as_map().find_string(chain[i]->name) : nullptr;
+  }
+  if (v != nullptr) charge(ctx, static_cast<std::uint64_t>(links) + 1, n);
+  return v;
+}
+
+// An operand: borrowed when it can be (see borrow), else evaluated and held here.
+class Operand {
+ public:
+  Operand(EvalCtx& ctx, const Node& n) : value_(borrow(ctx, n)) {
+    if (value_ == nullptr) {
+      owned_ = eval_node(ctx, n);
+      value_ = &owned_;
+    }
+  }
+  Operand(const Operand&) = delete;
+  Operand& operator=(const Operand&) = delete;
+  const Value& operator*() const { return *value_; }
+  const Value* operator->() const { return value_; }
+
+ private:
+  Value owned_;
+  const Value* value_;
+};
+
 Value eval_binary(EvalCtx& ctx, const Node& n) {
-  Value a = eval_node(ctx, *n.args[0]);
-  if (a.is_error()) return a;
-  Value b = eval_node(ctx, *n.args[1]);
-  if (b.is_error()) return b;
+  const Operand oa(ctx, *n.args[0]);
+  if (oa->is_error()) return *oa;
+  const Node& right = *n.args[1];
+  if (n.op == BinaryOp::kIn && right.kind == NodeKind::kComprehension &&
+      right.macro == MacroKind::kMap) {
+    // `x in l.map(v, f)`: the mapped list is only looked through, so it is never built.
+    charge(ctx, 1, right);
+    DepthGuard guard(ctx, right);
+    return eval_comprehension(ctx, right, &*oa);
+  }
+  const Operand ob(ctx, *n.args[1]);
+  if (ob->is_error()) return *ob;
+  const Value& a = *oa;
+  const Value& b = *ob;
   // Equality and ordering of big strings, lists and maps take time linear in their size.
   charge(ctx, std::min(input_size(a), input_size(b)) / 64, n);
   switch (n.op) {
@@ -256,7 +330,7 @@ Value eval_select(EvalCtx& ctx, const Node& n) {
 }
 
 Value eval_ident(EvalCtx& ctx, const Node& n) {
-  if (n.slot >= 0) return ctx.locals[n.slot];
+  if (n.slot >= 0) return n.move_out ? std::move(ctx.locals[n.slot]) : ctx.locals[n.slot];
   if (const Value* v = ctx.act->find(n.name)) return *v;
   return error_at(n, "undeclared reference to '" + n.name + "'");
 }
@@ -283,21 +357,57 @@ Value eval_map_literal(EvalCtx& ctx, const Node& n) {
   return Value::map(std::move(entries));
 }
 
+// The evaluated arguments of one call: up to four in place (built only as many as there are;
+// a call is the most frequent node), more on the heap.
+class CallArgs {
+ public:
+  explicit CallArgs(size_t argc) : argc_(argc) {
+    if (argc_ > kInPlace) big_.resize(argc_);
+  }
+  ~CallArgs() {
+    Value* args = data();
+    for (size_t i = 0; i < built_; ++i)
+      if (aliased_ & (1u << i)) args[i].forget();
+    if (argc_ <= kInPlace) std::destroy_n(small(), built_);
+  }
+  CallArgs(const CallArgs&) = delete;
+  CallArgs& operator=(const CallArgs&) = delete;
+  Value& add(Value v) {
+    if (argc_ > kInPlace) return big_[built_++] = std::move(v);
+    return *new (small() + built_++) Value(std::move(v));
+  }
+  // A constant or a variable's value (shared, outliving the call) without counting a
+  // reference to it: see Value::unowned_alias. Functions never change such an argument in
+  // place, as it is never unique.
+  Value& add_alias(const Value& v) {
+    if (built_ >= 32 || !v.is_unowned_alias_candidate()) return add(v);
+    aliased_ |= 1u << built_;
+    return add(Value::unowned_alias(v));
+  }
+  Value* data() { return argc_ > kInPlace ? big_.data() : small(); }
+
+ private:
+  static constexpr size_t kInPlace = 4;
+  Value* small() { return std::launder(reinterpret_cast<Value*>(storage_)); }
+  alignas(Value) unsigned char storage_[kInPlace * sizeof(Value)];
+  size_t argc_;
+  size_t built_ = 0;
+  std::uint32_t aliased_ = 0;  // bit i: argument i is an unowned alias
+  std::vector<Value> big_;
+};
+
 Value eval_call(EvalCtx& ctx, const Node& n) {
   const size_t argc = n.args.size();
-  Value small[4];
-  std::vector<Value> big;
-  Value* args = small;
-  if (argc > 4) {
-    big.resize(argc);
-    args = big.data();
-  }
+  CallArgs call_args(argc);
   std::uint64_t work = 0;
   for (size_t i = 0; i < argc; ++i) {
-    args[i] = eval_node(ctx, *n.args[i]);
-    if (args[i].is_error()) return args[i];
-    work += input_size(args[i]);
+    const Value* shared = borrow(ctx, *n.args[i], /*locals=*/false);
+    const Value& arg = shared != nullptr ? call_args.add_alias(*shared)
+                                         : call_args.add(eval_node(ctx, *n.args[i]));
+    if (arg.is_error()) return arg;
+    work += input_size(arg);
   }
+  Value* args = call_args.data();
   // Functions take time linear in their inputs (size() of a string, charAt(), trim()...).
   charge(ctx, work / 64, n);
   if (n.fn == nullptr) return error_at(n, "unbound function '" + n.name + "'");
@@ -318,7 +428,9 @@ Value bool_result(const Node& body, const Value& v, bool* out) {
                             kind_name(v.kind()) + "', expected bool");
 }
 
-Value eval_comprehension(EvalCtx& ctx, const Node& n) {
+// `member_of` (map() only): instead of building the list, says whether `*member_of` is among
+// its items, as `x in l.map(...)` would, with the same errors: every item is still computed.
+Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of) {
   Value range = eval_node(ctx, *n.args[0]);
   if (range.is_error()) return range;
   const Node& body = *n.args[1];
@@ -339,11 +451,16 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n) {
   }
   Value* v1 = &ctx.locals[n.slot];
   Value* v2 = two ? &ctx.locals[n.slot2] : nullptr;
+  // A range list that nobody else holds (the result of split(), say) gives its items up
+  // instead of sharing them with the loop variable.
+  std::vector<Value>* own_items = range.unique_items();
   auto bind = [&](size_t i) {
     if (list != nullptr) {
       if (two) {
         *v1 = Value::integer(static_cast<std::int64_t>(i));
         *v2 = (*list)[i];
+      } else if (own_items != nullptr) {
+        *v1 = std::move((*own_items)[i]);
       } else {
         *v1 = (*list)[i];
       }
@@ -390,7 +507,8 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n) {
     case MacroKind::kFilter:
     case MacroKind::kTransformList: {
       std::vector<Value> out;
-      out.reserve(count);
+      bool found = false;
+      if (member_of == nullptr) out.reserve(count);
       for (size_t i = 0; i < count; ++i) {
         charge(ctx, 1, n);
         bind(i);
@@ -409,8 +527,14 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n) {
           continue;
         }
         if (r.is_error()) return r;
+        if (member_of != nullptr) {
+          charge(ctx, 1, n);  // what `in` charges per item of a list
+          found = found || values_equal(*member_of, r);
+          continue;
+        }
         out.push_back(std::move(r));
       }
+      if (member_of != nullptr) return Value::boolean(found);
       return Value::list(std::move(out));
     }
     case MacroKind::kTransformMap:
@@ -465,17 +589,6 @@ Value eval_logic(EvalCtx& ctx, const Node& n, bool is_and) {
   return no_overload(n, is_and ? "_&&_" : "_||_", args, 2);
 }
 
-struct DepthGuard {
-  EvalCtx& ctx;
-  DepthGuard(EvalCtx& c, const Node& n) : ctx(c) {
-    if (++ctx.depth > ctx.limits.max_depth) {
-      throw LimitExceeded{"evaluation nested deeper than " + std::to_string(ctx.limits.max_depth),
-                          n.offset};
-    }
-  }
-  ~DepthGuard() { --ctx.depth; }
-};
-
 }  // namespace
 
 Value error_at(const Node& node, std::string message) {
@@ -502,6 +615,7 @@ Value eval_node(EvalCtx& ctx, const Node& n) {
     case NodeKind::kIdent:
       return eval_ident(ctx, n);
     case NodeKind::kSelect:
+      if (const Value* v = borrow(ctx, n)) return *v;
       return eval_select(ctx, n);
     case NodeKind::kIndex: {
       Value operand = eval_node(ctx, *n.args[0]);

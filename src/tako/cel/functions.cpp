@@ -22,14 +22,6 @@ namespace fn {
 
 // ---- argument checks ----
 
-bool kinds(Args a, size_t argc, std::initializer_list<Kind> want) {
-  if (argc != want.size()) return false;
-  size_t i = 0;
-  for (Kind k : want)
-    if (a[i++].kind() != k) return false;
-  return true;
-}
-
 }  // namespace fn
 
 namespace {

@@ -17,7 +17,13 @@ using Args = const Value*;
 // ---- argument checks ----
 
 // Whether the arguments are exactly of these kinds.
-bool kinds(Args a, size_t argc, std::initializer_list<Kind> want);
+inline bool kinds(Args a, size_t argc, std::initializer_list<Kind> want) {
+  if (argc != want.size()) return false;
+  size_t i = 0;
+  for (Kind k : want)
+    if (a[i++].kind() != k) return false;
+  return true;
+}
 
 #define OVERLOAD_FAIL() return no_overload(n, n.name, a, argc)
 

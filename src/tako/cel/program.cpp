@@ -44,12 +44,15 @@ struct Resolver {
   // Every node is resolved exactly once, so that resolving is linear in the size of the tree.
   void resolve(Node& n) {
     charge(1, n);
+    // Constants are copied by every evaluation, on any thread (see HeapObject).
+    if (n.kind == NodeKind::kConst) n.value.share();
     switch (n.kind) {
       case NodeKind::kIdent: {
         if (!n.leading_dot) n.slot = lookup(n.name);
         if (n.slot < 0 && is_type_name(n.name)) {
           n.kind = NodeKind::kConst;
           n.value = Value::type(n.name);
+          n.value.share();
         }
         return;
       }
@@ -105,11 +108,43 @@ struct Resolver {
         max_slots = std::max(max_slots, static_cast<int>(scope.size()));
         for (size_t i = 1; i < n.args.size(); ++i) resolve(*n.args[i]);
         scope.resize(static_cast<size_t>(n.slot));
+        mark_last_read(n);
         return;
       }
       default:
         for (auto& a : n.args) resolve(*a);
         return;
+    }
+  }
+
+  // When the body of a one-variable all/exists/exists_one/map reads its variable exactly once
+  // per iteration, that read takes the value out of the slot instead of copying it: a string
+  // the range alone held then reaches `s.trim().lower()` unshared, and is changed in place.
+  // (filter() reads the variable again after its body, so it is left out.)
+  void mark_last_read(Node& n) {
+    if (!n.var2.empty() || n.macro == MacroKind::kFilter || n.macro == MacroKind::kTransformMap ||
+        n.macro == MacroKind::kTransformMapEntry || n.macro == MacroKind::kTransformList) {
+      return;
+    }
+    Node* read = nullptr;
+    int reads = 0;
+    find_reads(*n.args[1], n.slot, /*repeated=*/false, read, reads);
+    if (reads == 1 && read != nullptr) read->move_out = true;
+  }
+
+  // Counts the reads of `slot` under `n`; one inside a nested comprehension's body or filter
+  // (evaluated many times) counts as two.
+  void find_reads(Node& n, int slot, bool repeated, Node*& read, int& reads) {
+    charge(1, n);
+    if (reads > 1) return;
+    if (n.kind == NodeKind::kIdent && n.slot == slot) {
+      reads += repeated ? 2 : 1;
+      read = &n;
+      return;
+    }
+    for (size_t i = 0; i < n.args.size(); ++i) {
+      const bool loops = n.kind == NodeKind::kComprehension && i > 0;
+      find_reads(*n.args[i], slot, repeated || loops, read, reads);
     }
   }
 

@@ -156,20 +156,37 @@ Value fn_last_index_of(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
   return Value::integer(r == std::u32string::npos ? -1 : static_cast<std::int64_t>(r));
 }
 
-Value fn_lower(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
-  if (!kinds(a, argc, {Kind::kString})) OVERLOAD_FAIL();
-  std::string s = a[0].as_string();
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return make_string_checked(ctx, n, std::move(s));
+// ASCII case mapping: the argument itself when nothing changes, changed in place when the
+// caller's argument array alone holds it (eval_call owns that array, so the const_cast is
+// sound), otherwise a new string.
+template <char From, char To>
+Value map_ascii_case(Args a) {
+  const std::string& text = a[0].as_string();
+  const auto first =
+      std::find_if(text.begin(), text.end(), [](char c) { return c >= From && c <= From + 25; });
+  if (first == text.end()) return a[0];
+  const auto at = first - text.begin();
+  Value& arg = const_cast<Value&>(a[0]);
+  Value out;
+  if (arg.unique_text() != nullptr) {
+    out = std::move(arg);
+  } else {
+    out = Value::string(text);
+  }
+  std::string* s = out.unique_text();
+  for (auto it = s->begin() + at; it != s->end(); ++it)
+    if (*it >= From && *it <= From + 25) *it = static_cast<char>(*it - From + To);
+  return out;
 }
 
-Value fn_upper(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
+Value fn_lower(EvalCtx&, const Node& n, Args a, size_t argc) {
   if (!kinds(a, argc, {Kind::kString})) OVERLOAD_FAIL();
-  std::string s = a[0].as_string();
-  for (char& c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return make_string_checked(ctx, n, std::move(s));
+  return map_ascii_case<'A', 'a'>(a);  // same length: no size check needed
+}
+
+Value fn_upper(EvalCtx&, const Node& n, Args a, size_t argc) {
+  if (!kinds(a, argc, {Kind::kString})) OVERLOAD_FAIL();
+  return map_ascii_case<'a', 'A'>(a);
 }
 
 Value fn_replace(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
@@ -241,13 +258,17 @@ Value fn_split(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
     charge(ctx, out.size(), n);
     return Value::list(std::move(out));
   }
+  if (sep.size() == 1) {  // the usual case: count the pieces, to allocate the list once
+    const size_t pieces = 1 + static_cast<size_t>(std::count(s.begin(), s.end(), sep[0]));
+    out.reserve(limit > 0 ? std::min<size_t>(pieces, static_cast<size_t>(limit)) : pieces);
+  }
   size_t pos = 0;
   while (true) {
     if (limit > 0 && static_cast<std::int64_t>(out.size()) == limit - 1) {
       out.push_back(Value::string(s.substr(pos)));
       break;
     }
-    size_t hit = s.find(sep, pos);
+    size_t hit = sep.size() == 1 ? s.find(sep[0], pos) : s.find(sep, pos);
     if (hit == std::string::npos) {
       out.push_back(Value::string(s.substr(pos)));
       break;
@@ -289,6 +310,14 @@ Value fn_trim(EvalCtx&, const Node& n, Args a, size_t argc) {
     while (b < e && is_unicode_space(static_cast<unsigned char>(s[b]))) ++b;
     while (e > b && is_unicode_space(static_cast<unsigned char>(s[e - 1]))) --e;
     if (b == 0 && e == s.size()) return a[0];
+    // Trimmed in place when the caller's argument array alone holds the text (see
+    // map_ascii_case).
+    Value& arg = const_cast<Value&>(a[0]);
+    if (std::string* text = arg.unique_text()) {
+      text->erase(e);
+      text->erase(0, b);
+      return std::move(arg);
+    }
     return Value::string(s.substr(b, e - b));
   }
   auto u = decode(s);
@@ -419,14 +448,23 @@ bool format_s(const Value& v, std::string& out, int depth = 0) {
       return true;
     }
     case Kind::kMap: {
-      out += '{';
-      bool first = true;
+      // Entries sorted by their formatted keys, as cel-spec's strings extension prints maps:
+      // the text must not depend on the order the map was built in.
+      std::vector<std::pair<std::string, std::string>> entries;
+      entries.reserve(v.as_map().entries.size());
       for (const auto& e : v.as_map().entries) {
-        if (!first) out += ", ";
-        first = false;
-        if (!format_s(e.first, out, depth + 1)) return false;
+        std::string key, value;
+        if (!format_s(e.first, key, depth + 1) || !format_s(e.second, value, depth + 1))
+          return false;
+        entries.emplace_back(std::move(key), std::move(value));
+      }
+      std::sort(entries.begin(), entries.end());
+      out += '{';
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += entries[i].first;
         out += ": ";
-        if (!format_s(e.second, out, depth + 1)) return false;
+        out += entries[i].second;
       }
       out += '}';
       return true;

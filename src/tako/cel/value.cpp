@@ -11,11 +11,6 @@ namespace tako::cel {
 
 namespace {
 
-struct StringData : HeapObject {
-  std::string text;
-  std::int32_t offset = -1;  // errors: byte offset of the failing expression
-};
-
 const std::string& empty_string() {
   static const std::string empty;
   return empty;
@@ -234,6 +229,37 @@ Value Value::string(std::string s) {
   v.u_.obj = o;
   return v;
 }
+std::string* Value::unique_text() {
+  if (kind_ != Kind::kString || u_.obj->shared || u_.obj->refs != 1) return nullptr;
+  // Values hold their objects through `const` pointers; the sole holder may change it.
+  return &const_cast<StringData*>(static_cast<const StringData*>(u_.obj))->text;
+}
+
+std::vector<Value>* Value::unique_items() {
+  if (kind_ != Kind::kList || u_.obj->shared || u_.obj->refs != 1) return nullptr;
+  return &const_cast<ListData*>(static_cast<const ListData*>(u_.obj))->items;
+}
+
+void Value::share() const {
+  if (!on_heap() || u_.obj->shared) return;
+  // Iterative: a value may be nested as deeply as from_json allows.
+  std::vector<const Value*> todo{this};
+  while (!todo.empty()) {
+    const Value* v = todo.back();
+    todo.pop_back();
+    if (!v->on_heap() || v->u_.obj->shared) continue;
+    v->u_.obj->shared = true;
+    if (v->kind_ == Kind::kList) {
+      for (const auto& item : v->as_list()) todo.push_back(&item);
+    } else if (v->kind_ == Kind::kMap) {
+      for (const auto& [key, value] : v->as_map().entries) {
+        todo.push_back(&key);
+        todo.push_back(&value);
+      }
+    }
+  }
+}
+
 Value Value::bytes(std::string s) {
   Value v = string(std::move(s));
   v.kind_ = Kind::kBytes;
@@ -286,11 +312,7 @@ Value Value::from_json(const nlohmann::json& j) {
   return from_json_depth(j, 0);
 }
 
-const std::string& Value::as_string() const {
-  if (kind_ == Kind::kString || kind_ == Kind::kBytes || kind_ == Kind::kType ||
-      kind_ == Kind::kError) {
-    return static_cast<const StringData*>(u_.obj)->text;
-  }
+const std::string& Value::empty_text() {
   return empty_string();
 }
 std::int32_t Value::error_offset() const {

@@ -35,8 +35,16 @@ struct ListData;
 struct MapData;
 
 // Reference-counted heap payload of strings, bytes, lists, maps, types and errors.
+//
+// Counting is the hot path of evaluation (every variable read and every argument is a copy),
+// and an atomic read-modify-write costs several times a plain one. So an object counts
+// atomically only once it is `shared`: marked (Value::share) before a second thread can see
+// it, as a Program's constants and an Activation's values are. Objects made during one
+// evaluation belong to the evaluating thread and count without atomics; a Value returned by
+// Program::evaluate is the caller's, to share() before handing it to other threads.
 struct HeapObject {
-  mutable std::atomic<std::int32_t> refs{1};
+  mutable std::int32_t refs = 1;
+  mutable bool shared = false;  // set once, before publication; never cleared
   virtual ~HeapObject() = default;
 };
 
@@ -114,8 +122,32 @@ class Value {
   double as_double() const { return u_.d; }
   Nanos as_nanos() const { return u_.ns; }
   // String, bytes, type name or error message.
-  const std::string& as_string() const;
+  const std::string& as_string() const;  // inline, below
   const std::string& type_name() const { return as_string(); }
+  // Marks this value and everything it contains shared (see HeapObject), so that it may be
+  // read (copied) by several threads at once. Called by Program and Activation.
+  void share() const;
+  // The text of a string that this Value alone holds, so that a function can change it in
+  // place instead of copying it (`s.trim().lower()` builds one string, not two); null when the
+  // text is shared with another Value or this is not a string.
+  std::string* unique_text();
+  // A copy that holds no reference, for reading a shared value (see HeapObject) that is sure
+  // to outlive it without touching its atomic count; it must end with forget(), not with the
+  // destructor. Returns a plain copy of anything else.
+  static Value unowned_alias(const Value& v) {
+    if (!v.on_heap() || !v.u_.obj->shared) return v;
+    Value alias;
+    alias.kind_ = v.kind_;
+    alias.u_ = v.u_;
+    return alias;
+  }
+  bool is_unowned_alias_candidate() const { return on_heap() && u_.obj->shared; }
+  void forget() {
+    kind_ = Kind::kNull;
+    u_.i = 0;
+  }
+  // The items of a list that this Value alone holds (as unique_text).
+  std::vector<Value>* unique_items();
   const std::string& error_message() const { return as_string(); }
   std::int32_t error_offset() const;
   const std::vector<Value>& as_list() const;
@@ -131,15 +163,26 @@ class Value {
   Value type_of() const;
 
  private:
+  static const std::string& empty_text();
+  bool on_heap() const {
+    return kind_ >= Kind::kString && kind_ != Kind::kTimestamp && kind_ != Kind::kDuration;
+  }
   void retain() const {
-    if (kind_ >= Kind::kString && kind_ != Kind::kTimestamp && kind_ != Kind::kDuration) {
-      u_.obj->refs.fetch_add(1, std::memory_order_relaxed);
+    if (!on_heap()) return;
+    if (u_.obj->shared) {
+      std::atomic_ref<std::int32_t>(u_.obj->refs).fetch_add(1, std::memory_order_relaxed);
+    } else {
+      ++u_.obj->refs;
     }
   }
   void release() {
-    if (kind_ >= Kind::kString && kind_ != Kind::kTimestamp && kind_ != Kind::kDuration) {
-      if (u_.obj->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete u_.obj;
-    }
+    if (!on_heap()) return;
+    const bool last =
+        u_.obj->shared
+            ? std::atomic_ref<std::int32_t>(u_.obj->refs).fetch_sub(1, std::memory_order_acq_rel) ==
+                  1
+            : --u_.obj->refs == 0;
+    if (last) delete u_.obj;
   }
   Kind kind_;
   union U {
@@ -151,6 +194,21 @@ class Value {
     const HeapObject* obj;
   } u_;
 };
+
+// The payload of strings, bytes, type names and errors.
+struct StringData : HeapObject {
+  std::string text;
+  std::int32_t offset = -1;  // errors: byte offset of the failing expression
+};
+
+// Inline: every string function and comparison starts here.
+inline const std::string& Value::as_string() const {
+  if (kind_ == Kind::kString || kind_ == Kind::kBytes || kind_ == Kind::kType ||
+      kind_ == Kind::kError) {
+    return static_cast<const StringData*>(u_.obj)->text;
+  }
+  return empty_text();
+}
 
 struct ListData : HeapObject {
   std::vector<Value> items;
