@@ -160,7 +160,8 @@ TEST_F(GraphEventsE2E, HtmlPageInChromium) {
   ASSERT_FALSE(chromium.empty()) << kChromiumMissing;
   auto r = tako({"--events", "--format", "html"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, Not(HasSubstr("http")));
+  EXPECT_THAT(r.out, Not(HasSubstr("http://")));
+  EXPECT_THAT(r.out, Not(HasSubstr("https://")));
   const fs::path page = tmp_.path() / "graph.html";
   write_file(page, r.out);
 
