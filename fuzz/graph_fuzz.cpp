@@ -36,6 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     tako::graph::render_dot(g);
     tako::graph::render_mermaid(g);
     tako::graph::render_json(g);
+    tako::graph::render_html(g);
   } catch (const tako::graph::CycleError& e) {
     if (e.cycle.size() < 2 || e.cycle.front() != e.cycle.back()) __builtin_trap();
   }

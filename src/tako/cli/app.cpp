@@ -81,6 +81,7 @@ int run(int argc, const char* const* argv, const char* const* envp) {
   add_runs_command(app, ctx);
   add_state_command(app, ctx);
   add_steps_command(app, ctx);
+  add_report_command(app, ctx);
   add_validate_command(app, ctx);
   add_schema_command(app, ctx);
   add_completion_command(app, ctx);

@@ -163,4 +163,18 @@ std::vector<Subscriber> SubscriptionIndex::subscribers(const std::string& source
   return out;
 }
 
+std::vector<Subscriber> SubscriptionIndex::all_subscribers() const {
+  std::vector<Subscriber> out;
+  for (const auto& [identity, entry] : entries_) {  // a std::map: sorted by identity
+    auto row = stored_.find(entry.tako_yml.string());
+    if (row == stored_.end() || row->second.repository != identity) continue;
+    Subscriber s{entry, {}};
+    for (const auto& j : row->second.subscriptions.value("subscriptions", json::array())) {
+      s.subscriptions.push_back(subscription_from_json(j));
+    }
+    if (!s.subscriptions.empty()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
 }  // namespace tako::engine

@@ -51,6 +51,10 @@ class SubscriptionIndex {
   // Repositories with a subscription naming `source` and `event_type`, sorted by identity.
   std::vector<Subscriber> subscribers(const std::string& source, const std::string& event_type);
 
+  // Every repository seen by refresh() that subscribes to anything, sorted by identity (for
+  // `tako graph --events`).
+  std::vector<Subscriber> all_subscribers() const;
+
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:

@@ -116,7 +116,70 @@ TEST(RenderTest, ParsesFormats) {
   EXPECT_EQ(parse_format("dot"), Format::kDot);
   EXPECT_EQ(parse_format("mermaid"), Format::kMermaid);
   EXPECT_EQ(parse_format("json"), Format::kJson);
+  EXPECT_EQ(parse_format("html"), Format::kHtml);
   EXPECT_FALSE(parse_format("svg"));
+}
+
+// acme/a → acme/b by dependents:; b subscribes to a's "built"; acme/x (outside) to a's too.
+EventGraph events_of_a() {
+  EventGraph e;
+  e.edges = {{"acme/a", "lib", {"built"}, "acme/b", "test"},
+             {"acme/a", "*", {"built", "tagged"}, "acme/x", "bump"}};
+  e.extra_nodes["acme/x"] = {};
+  return e;
+}
+
+TEST(RenderEventsTest, WithoutEventsEveryFormatIsAsBefore) {
+  auto g = make("acme/a", {{"acme/a", "acme/b"}});
+  for (auto f : {Format::kTree, Format::kDot, Format::kMermaid, Format::kJson, Format::kHtml}) {
+    EXPECT_EQ(render(g, f), render(g, f, nullptr));
+  }
+  EXPECT_EQ(render(g, Format::kTree), "acme/a\n└── acme/b\n");
+}
+
+TEST(RenderEventsTest, TreeAddsAnEventsSection) {
+  auto g = make("acme/a", {{"acme/a", "acme/b"}});
+  auto e = events_of_a();
+  EXPECT_EQ(render_tree(g, &e),
+            "acme/a\n"
+            "└── acme/b\n"
+            "\n"
+            "events:\n"
+            "acme/a:* built, tagged\n"
+            "└── acme/x → bump\n"
+            "acme/a:lib built\n"
+            "└── acme/b → test\n");
+  EventGraph none;
+  EXPECT_EQ(render_tree(g, &none), "acme/a\n└── acme/b\n\nevents:\n(no subscriptions)\n");
+}
+
+TEST(RenderEventsTest, DotMermaidJsonCarryTheEdges) {
+  auto g = make("acme/a", {{"acme/a", "acme/b"}});
+  auto e = events_of_a();
+  const std::string dot = render_dot(g, &e);
+  EXPECT_THAT(dot, HasSubstr("  \"acme/x\" [style=dashed];\n"));
+  EXPECT_THAT(dot, HasSubstr("  \"acme/a\" -> \"acme/x\" [style=dashed, color=\"#8250df\", "
+                             "label=\"*:built,tagged → bump\"];\n"));
+  const std::string mermaid = render_mermaid(g, &e);
+  EXPECT_THAT(mermaid, HasSubstr("  n2([\"acme/x\"])\n"));
+  EXPECT_THAT(mermaid, HasSubstr("  n0 -.->|\"lib:built → test\"| n1\n"));
+  auto doc = nlohmann::json::parse(render_json(g, &e));
+  EXPECT_EQ(doc["events"].size(), 2u);
+  EXPECT_EQ(doc["events"][1]["events"], nlohmann::json({"built", "tagged"}));
+  EXPECT_EQ(doc["subscribers"][0]["identity"], "acme/x");
+}
+
+TEST(RenderEventsTest, HtmlEscapesIdentitiesAndLaysOutByLevels) {
+  auto g = make("acme/a", {{"acme/a", "acme/b"}});
+  EventGraph e;
+  e.edges = {{"acme/a", "lib", {"<b>"}, "acme/<x>", "w\"f"}};
+  e.extra_nodes["acme/<x>"] = {};
+  const std::string html = render_html(g, &e);
+  EXPECT_THAT(html, HasSubstr("data-id=\"acme/&lt;x&gt;\" data-level=\"1\""));
+  EXPECT_THAT(html, HasSubstr("data-id=\"acme/b\" data-level=\"1\""));
+  EXPECT_THAT(html, HasSubstr("&lt;b&gt; → w&quot;f"));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("<b>")));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("acme/<x>")));
 }
 
 }  // namespace
