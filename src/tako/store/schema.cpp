@@ -124,6 +124,23 @@ CREATE TABLE graph_nodes (
   PRIMARY KEY (root_run, repository)
 );
 )sql",
+    // 3: the step result cache (docs/caching.md), by key.
+    R"sql(
+CREATE TABLE IF NOT EXISTS step_cache (
+  key TEXT PRIMARY KEY,
+  repository TEXT NOT NULL DEFAULT '',
+  workflow TEXT NOT NULL DEFAULT '',
+  step_id TEXT NOT NULL DEFAULT '',
+  run_id TEXT NOT NULL DEFAULT '',
+  material TEXT NOT NULL DEFAULT '{}',
+  outputs TEXT NOT NULL DEFAULT '{}',
+  details TEXT NOT NULL DEFAULT '{}',
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT '',
+  used_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS step_cache_used ON step_cache(used_at);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
