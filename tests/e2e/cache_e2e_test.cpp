@@ -175,6 +175,19 @@ TEST_F(CacheE2E, TheDefaultKeyIsTheTreeWithUncommittedChanges) {
   EXPECT_EQ(runs("compile"), 3);
 }
 
+TEST_F(CacheE2E, AStepThatWritesIntoTheRepositoryHitsOnTheStateItLeft) {
+  const fs::path dir =
+      world_.add_repo("acme/app", app_yml("echo x >> built.txt && " + counted("compile")));
+  ASSERT_EQ(exec("acme/app", "build").exit_code, 0);
+  ASSERT_TRUE(fs::exists(dir / "built.txt"));
+  // The untracked file it wrote is part of the next run's key: the state it left.
+  EXPECT_THAT(exec("acme/app", "build").out, HasSubstr("✓ compile (cached)"));
+  EXPECT_EQ(runs("compile"), 1);
+  std::ofstream(dir / "built.txt") << "changed by hand\n";
+  EXPECT_THAT(exec("acme/app", "build").out, Not(HasSubstr("(cached)")));
+  EXPECT_EQ(runs("compile"), 2);
+}
+
 TEST_F(CacheE2E, SecretValuesNeverReachTheStore) {
   const std::string secret = "s3cr3t-value-for-the-cache";
   world_.add_repo("acme/app",

@@ -371,7 +371,13 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
     if (!sr.headline.empty()) rec.details["headline"] = sr.headline;
     if (!sr.summary_lines.empty()) rec.details["summary_lines"] = sr.summary_lines;
     env_.store->upsert_step(rec);
-    if (cache_key && sr.status == store::status::kCompleted) remember_cached(step, *cache_key, rec);
+    if (cache_key && sr.status == store::status::kCompleted) {
+      remember_cached(step, *cache_key, rec);
+      // Also under the key of the state the step left behind (files it wrote included), so
+      // that running it again on that state hits too (docs/caching.md).
+      if (auto after = cache_key_of(step); after && after->key != cache_key->key)
+        remember_cached(step, *after, rec);
+    }
   }
   print_step_line(sr);
   return sr;
