@@ -181,6 +181,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   if (ctx.options().cache_dir) options.cache_dir = fs::absolute(*ctx.options().cache_dir);
   options.local = ctx.options().local;
   options.no_cache = o.no_cache;
+  options.no_step_cache = o.no_cache;
   options.preserve_workspaces = o.preserve_workspaces;
   options.failed_only = o.failed_only;
   options.lock_timeout = parse_lock_timeout(o.lock_timeout);
@@ -227,6 +228,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     }
     if (cmd.count("--local") == 0) options.local = stored.local;
     if (cmd.count("--no-cache") == 0) options.no_cache = stored.no_cache;
+    if (cmd.count("--no-cache") == 0) options.no_step_cache = stored.no_step_cache;
     if (cmd.count("--preserve-workspaces") == 0)
       options.preserve_workspaces = stored.preserve_workspaces;
   }
@@ -384,7 +386,9 @@ void add_exec_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--max-concurrent-repos", opts->max_concurrent_repos,
                   "Runs executing steps at once in the whole tree (default 4)");
   cmd->add_option("--max-depth", opts->max_depth, "Deepest fan-out tree (default 10)");
-  cmd->add_flag("--no-cache", opts->no_cache, "Do not reuse cached clones without fetching");
+  cmd->add_flag(
+      "--no-cache", opts->no_cache,
+      "Run cache: true steps again (bypass the step cache); also fetch every cached clone");
   cmd->add_flag("--no-dependents", opts->no_dependents,
                 "Run the root alone, not its dependents (SPEC §7.5)");
   cmd->add_flag("--fail-fast", opts->fail_fast,

@@ -130,6 +130,11 @@ Json type_json(const TypeSpec& type) {
       out["type"] = "array";
       out["items"] = type_json(*type.element);
       break;
+    case Kind::kStringOrList:
+      out["oneOf"] =
+          Json::array({Json{{"type", "string"}, {"minLength", 1}},
+                       Json{{"type", "array"}, {"items", {{"type", "string"}, {"minLength", 1}}}}});
+      break;
     case Kind::kStep:
       out["oneOf"] =
           Json::array({Json{{"type", "string"}, {"minLength", 1}}, type_json(*type.element)});

@@ -174,6 +174,18 @@ void Loader::check(const YAML::Node& node, const TypeSpec& type, const std::stri
         fail(at, path, "expected " + type.expected() + ", found " + describe(node));
       check(node, *type.element, path, at);
       return;
+    case Kind::kStringOrList:
+      if (node.IsScalar()) {
+        check_scalar(node, *type.element, path, at);
+        return;
+      }
+      if (!node.IsSequence()) {
+        fail(at, path, "expected " + type.expected() + ", found " + describe(node));
+      }
+      for (size_t i = 0; i < node.size(); ++i) {
+        check(node[i], *type.element, index_path(path, i), at);
+      }
+      return;
     case Kind::kList:
       if (!node.IsSequence()) {
         fail(at, path, "expected " + type.expected() + ", found " + describe(node));

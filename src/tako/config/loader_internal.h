@@ -104,6 +104,8 @@ class Loader {
   std::vector<Step> build_steps(const YAML::Node& node, const std::string& path,
                                 const std::string& default_prefix) const;
   Step build_step(const YAML::Node& node, const std::string& path) const;
+  // cache / cache_key_files of a step; refused on a built-in step.
+  void build_cache(const YAML::Node& node, Step& step, const std::string& path) const;
   void check_uses(const YAML::Node& step_node, Step& step, const std::string& path) const;
   Produces build_produces(const YAML::Node& node, const std::string& path) const;
   Subscription build_subscription(const YAML::Node& node, const std::string& path,

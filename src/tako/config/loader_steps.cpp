@@ -165,6 +165,39 @@ void Loader::check_uses(const YAML::Node& step_node, Step& step, const std::stri
   }
 }
 
+void Loader::build_cache(const YAML::Node& node, Step& step, const std::string& path) const {
+  const YAML::Node cache = node["cache"];
+  const YAML::Node key_files = node["cache_key_files"];
+  if (key_files && !key_files.IsNull()) {
+    const bool one = key_files.IsScalar();
+    for (size_t i = 0; i < (one ? 1 : key_files.size()); ++i) {
+      const YAML::Node glob = one ? key_files : key_files[i];
+      const std::string g_path =
+          one ? path + ".cache_key_files" : index_path(path + ".cache_key_files", i);
+      if (auto problem = escape_problem(glob.Scalar())) {
+        fail(glob, g_path, "glob " + quote_text(glob.Scalar()) + " " + *problem);
+      }
+      step.cache_key_files.push_back(glob.Scalar());
+    }
+  }
+  // cache_key_files implies cache: true; an explicit `cache: false` still turns it off.
+  step.cache = cache ? bool_value(cache.Scalar()) : !step.cache_key_files.empty();
+  if (!step.uses || !(step.cache || !step.cache_key_files.empty())) return;
+  // A built-in's effect is not its outputs: restoring them would not redo a push, a pull
+  // request, an edit of the workspace or the child runs of a fan-out (docs/caching.md).
+  const bool at_cache = cache && (step.cache || !key_files);
+  const YAML::Node at = at_cache ? cache : key_files;
+  const std::string name = step.uses->substr(0, step.uses->find('@'));
+  const std::string what = name == "tako/fan-out" ? "starts child runs in other repositories"
+                           : name == "tako/poll"  ? "waits on the world"
+                           : name == "tako/create-pull-request" ? "pushes and opens a pull request"
+                                                                : "changes the workspace";
+  fail(at, path + (at_cache ? ".cache" : ".cache_key_files"),
+       "a built-in step cannot be cached: " + quote_text(*step.uses) + " " + what +
+           ", which restoring its outputs would not redo; only `run` steps take cache and "
+           "cache_key_files");
+}
+
 Step Loader::build_step(const YAML::Node& node, const std::string& path) const {
   Step step;
   step.key_path = path;
@@ -247,6 +280,7 @@ Step Loader::build_step(const YAML::Node& node, const std::string& path) const {
   if (const YAML::Node produces = node["produces"]) {
     step.produces = build_produces(produces, path + ".produces");
   }
+  build_cache(node, step, path);
   return step;
 }
 

@@ -94,6 +94,11 @@ struct Step {
   std::vector<std::string> capabilities;
   std::vector<std::string> volumes;
   std::optional<Produces> produces;
+  // Step result caching (docs/caching.md): `cache: true`, or `cache_key_files:` globs whose
+  // matched files' content replaces the repository tree in the key (and imply cache: true
+  // unless `cache: false` is written). `run` steps only.
+  bool cache = false;
+  std::vector<std::string> cache_key_files;
   std::vector<Step> on_failure;
   std::string key_path;  // e.g. "workflows.release.steps[2]", for error messages
   Mark mark;

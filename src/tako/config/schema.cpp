@@ -37,6 +37,8 @@ std::string TypeSpec::expected() const {
              (element->kind == Kind::kString ? std::string("strings") : element->expected());
     case Kind::kStep:
       return "a step (a command string or a mapping with run or uses)";
+    case Kind::kStringOrList:
+      return "a string or a list of strings";
   }
   return "a value";
 }
@@ -190,6 +192,8 @@ Schema::Schema() {
   step_or_shorthand->element = step;
   TypeSpec* steps = make(Kind::kList, "Steps, run in order.");
   steps->element = step_or_shorthand;
+  TypeSpec* globs = make(Kind::kStringOrList);
+  globs->element = string;
   TypeSpec* uses = make(Kind::kString);
   uses->pattern = "^tako/[a-z-]+@v[0-9]+$";
   step->exactly_one_of = {"run", "uses"};
@@ -212,6 +216,14 @@ Schema::Schema() {
       {"capabilities", string_list, false, "Linux capabilities added back in the container.", ""},
       {"volumes", string_list, false, "Extra mounts, inside the workspace only.", ""},
       {"produces", produces, false, "Artifact, outputs and events the step produces.", ""},
+      {"cache", boolean, false,
+       "Skip the step, restoring its outputs, when a step with the same key succeeded before "
+       "(run steps only).",
+       "false"},
+      {"cache_key_files", globs, false,
+       "Glob(s) of files whose content is part of the cache key instead of the whole "
+       "repository tree; implies cache: true.",
+       "the repository tree"},
       {"on_failure", steps, false, "Compensation steps, run when this step fails.", ""},
   };
 

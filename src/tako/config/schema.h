@@ -14,15 +14,16 @@
 namespace tako::config {
 
 enum class Kind {
-  kString,   // a scalar, kept as written
-  kScalar,   // a scalar that may also be written as a number or boolean (version, env values)
-  kBoolean,  // true or false
-  kNumber,   // a decimal number
-  kAny,      // any YAML value (converted to JSON): `with` values, payload entries
-  kObject,   // a mapping with the fixed keys of `keys`
-  kMap,      // a mapping of user-chosen names to `element`
-  kList,     // a sequence of `element`
-  kStep,     // a step: a string (shorthand for {run: ...}) or the mapping `element`
+  kString,        // a scalar, kept as written
+  kScalar,        // a scalar that may also be written as a number or boolean (version, env values)
+  kBoolean,       // true or false
+  kNumber,        // a decimal number
+  kAny,           // any YAML value (converted to JSON): `with` values, payload entries
+  kObject,        // a mapping with the fixed keys of `keys`
+  kMap,           // a mapping of user-chosen names to `element`
+  kList,          // a sequence of `element`
+  kStep,          // a step: a string (shorthand for {run: ...}) or the mapping `element`
+  kStringOrList,  // a string, or a list of strings (cache_key_files)
 };
 
 struct TypeSpec;

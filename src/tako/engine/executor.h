@@ -52,6 +52,7 @@ struct RunOptions {
   std::optional<std::filesystem::path> cache_dir;
   bool local = false;
   bool no_cache = false;
+  bool no_step_cache = false;  // --no-cache: run `cache: true` steps (and store their results)
   bool preserve_workspaces = false;
   bool failed_only = false;  // --resume --failed-only: re-run only failed child branches
   std::chrono::milliseconds lock_timeout{0};  // negative: wait for ever
@@ -104,6 +105,7 @@ struct StepResult {
   std::chrono::milliseconds duration{0};
   nlohmann::json outputs = nlohmann::json::object();
   bool restored = false;  // completed in an earlier attempt (--resume)
+  bool cached = false;    // skipped, its outputs restored from the step cache
   std::string headline;
   std::vector<std::string> summary_lines;
   std::vector<std::string> waiting_on;  // status waiting: what it waits for
@@ -123,6 +125,7 @@ struct RunResult {
   nlohmann::json inputs = nlohmann::json::object();
   std::vector<StepResult> steps;
   bool recorded = false;  // a run record exists in the store
+  bool cached = false;    // completed, and every step that ran came from the step cache
   // Status waiting: what the run (or a run below it) waits for, one line each.
   std::vector<std::string> waiting_on;
 };

@@ -174,6 +174,7 @@ void FanOutBatch::run_child(FanOutChild& c) {
 void FanOutBatch::finish(FanOutChild& c, store::DeliveryRecord& delivery, const RunResult& result) {
   c.status = result.status;
   c.duration = result.duration;
+  c.cached = result.cached;
   c.reason = result.error.empty() ? result.reason : result.error;
   if (result.status == store::status::kCancelled) c.reason = "cancelled";
   c.waiting_on = result.waiting_on;

@@ -35,6 +35,7 @@ struct FanOutChild {
   std::string reason;  // "step 'test' failed: exit 1", "cancelled", …
   std::chrono::milliseconds duration{0};
   bool already_delivered = false;
+  bool cached = false;  // every step it ran came from the step cache
   bool started = false;
   std::vector<std::string> nested;      // the child's own fan-out summaries, indented
   std::vector<std::string> waiting_on;  // status waiting: what it is parked on (tako/poll)

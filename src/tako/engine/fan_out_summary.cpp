@@ -14,6 +14,7 @@ std::string child_line(const FanOutChild& c) {
   const std::string who = c.repo.identity + " " + c.subscription.workflow;
   if (c.already_delivered) return "✓ " + who + " (already delivered)";
   const std::string took = sys::format_duration(c.duration);
+  if (c.status == store::status::kCompleted && c.cached) return "✓ " + who + " (cached)";
   if (c.status == store::status::kCompleted) return "✓ " + who + " (" + took + ")";
   if (c.status == store::status::kWaiting) return "⏸ " + who + " (waiting)";
   if (c.status == store::status::kCancelled) {

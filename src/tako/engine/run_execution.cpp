@@ -363,8 +363,20 @@ RunResult RunExecution::execute() {
   }
   if (result.status.empty()) result.status = store::status::kCompleted;
   result.duration = since(start);
+  // A run whose every step that ran came from the step cache is shown as cached.
+  result.cached = result.status == store::status::kCompleted &&
+                  std::any_of(result.steps.begin(), result.steps.end(),
+                              [](const StepResult& s) { return s.cached; }) &&
+                  std::all_of(result.steps.begin(), result.steps.end(), [](const StepResult& s) {
+                    return s.cached || s.status == store::status::kSkipped;
+                  });
 
   if (recording()) {
+    if (result.cached) {
+      record_.options["cached"] = true;
+    } else {
+      record_.options.erase("cached");
+    }
     record_.status = result.status;
     record_.ended_at = iso_now();
     record_.error = result.error;

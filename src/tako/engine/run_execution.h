@@ -7,6 +7,7 @@
 //   step_execution.cpp  one step: `if:`, rendering, built-ins, recording, dry run
 //   command_step.cpp    a `run:` step's environment, container and process
 //   step_outputs.cpp    a `run:` step's declared outputs and events
+//   cached_step.cpp     step result caching: the key, a hit, the entry a success leaves
 //   queued_run.cpp      waiting in the per-repository queue
 
 #include <chrono>
@@ -23,6 +24,7 @@
 #include "tako/engine/executor.h"
 #include "tako/engine/secrets.h"
 #include "tako/engine/slots.h"
+#include "tako/engine/step_cache.h"
 #include "tako/engine/tree_secrets.h"
 #include "tako/repo/file_lock.h"
 #include "tako/store/records.h"
@@ -85,6 +87,16 @@ class RunExecution {
   // The value of secret `name` for step env `env_name`, or why this run may not have it.
   std::optional<std::string> secret_for_step(const std::string& name, const std::string& env_name,
                                              std::string& why) const;
+  // The cache key of a `cache: true` step (docs/caching.md); nullopt when it cannot be
+  // computed (a template error, reported when the step runs; an unreadable file, warned).
+  std::optional<StepCacheKey> cache_key_of(const config::Step& step);
+  // On a hit: the step is recorded and shown as completed from the cache, its outputs and
+  // events restored, and true is returned.
+  bool restore_cached(const config::Step& step, const std::string& record_id, int seq,
+                      const StepCacheKey& key, StepResult& sr, Clock::time_point start);
+  // Stores what the succeeded step `rec` left, for later runs with the same key.
+  void remember_cached(const config::Step& step, const StepCacheKey& key,
+                       const store::StepRecord& rec);
   void dry_run_step(const config::Step& step);
   std::string render(const std::string& text) const;
   nlohmann::json render_with_data(const nlohmann::json& value, const nlohmann::json& data) const;

@@ -15,6 +15,7 @@ json RunOptions::to_json() const {
             {"workspaces", ws},
             {"local", local},
             {"no_cache", no_cache},
+            {"no_step_cache", no_step_cache},
             {"preserve_workspaces", preserve_workspaces},
             {"lock_timeout_ms", lock_timeout.count()}};
   if (cache_dir) j["cache_dir"] = cache_dir->string();
@@ -33,6 +34,7 @@ void RunOptions::merge_json(const json& j) {
   if (j.contains("cache_dir")) cache_dir = fs::path(j["cache_dir"].get<std::string>());
   if (j.contains("local")) local = j["local"].get<bool>();
   if (j.contains("no_cache")) no_cache = j["no_cache"].get<bool>();
+  if (j.contains("no_step_cache")) no_step_cache = j["no_step_cache"].get<bool>();
   if (j.contains("preserve_workspaces")) preserve_workspaces = j["preserve_workspaces"].get<bool>();
 }
 

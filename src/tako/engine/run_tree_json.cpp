@@ -42,6 +42,7 @@ json run_json(store::RunStore& store, const store::RunRecord& run, int depth_lef
   if (!run.event.is_null()) j["event"] = run.event;
   if (!run.error.empty()) j["error"] = run.error;
   if (!run.failed_step.empty()) j["failed_step"] = run.failed_step;
+  if (run.options.is_object() && run.options.value("cached", false)) j["cached"] = true;
   json children = json::array();
   if (depth_left > 0) {
     for (const auto& c : store.child_runs(run.id)) {

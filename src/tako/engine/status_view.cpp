@@ -41,8 +41,16 @@ std::string format_run_duration(const store::RunRecord& run) {
 
 namespace {
 
+// " (cached)" after the state of a completed run whose every step came from the step cache.
+std::string cached_mark(const store::RunRecord& run) {
+  const bool cached = run.status == store::status::kCompleted && run.options.is_object() &&
+                      run.options.value("cached", false);
+  return cached ? " (cached)" : "";
+}
+
 std::string child_line(store::RunStore& store, const store::RunRecord& run) {
-  std::string line = run.repository + " " + run.workflow + " " + status_label(run.status);
+  std::string line =
+      run.repository + " " + run.workflow + " " + status_label(run.status) + cached_mark(run);
   if (run.status == store::status::kCompleted) {
     std::string d = format_run_duration(run);
     if (!d.empty()) line += " " + d;
@@ -155,7 +163,7 @@ std::vector<std::string> format_status_tree(store::RunStore& store, const std::s
   auto run = store.get_run(run_id);
   if (!run) return out;
   out.push_back(run->id + " " + run->workflow + " " + run->repository + " " +
-                status_label(run->status));
+                status_label(run->status) + cached_mark(*run));
   std::vector<std::vector<std::string>> extra;
   if (run->parent_run.empty()) {
     if (auto plan = store.get_graph_plan(run->id)) {

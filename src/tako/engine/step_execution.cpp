@@ -120,6 +120,8 @@ void RunExecution::print_step_line(const StepResult& sr) {
       line += sr.headline;
     } else if (sr.restored) {
       line += sr.id + " (done in an earlier attempt)";
+    } else if (sr.cached) {
+      line += sr.id + " (cached)";
     } else {
       line += sr.id + " (" + sys::format_duration(sr.duration) + ")";
     }
@@ -165,6 +167,7 @@ void RunExecution::restore_step(const config::Step& step, const store::StepRecor
   sr.outputs = rec.outputs;
   sr.duration = std::chrono::milliseconds(rec.duration_ms);
   sr.restored = true;
+  sr.cached = rec.details.value("cached", false);
   data_["steps"][step.id] = {{"outputs", rec.outputs}, {"status", store::status::kCompleted}};
   if (rec.details.contains("withheld_outputs")) {
     for (const auto& name : rec.details["withheld_outputs"])
@@ -270,6 +273,15 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
     }
   }
 
+  // Step result caching: the key is taken before the step can change the repository.
+  std::optional<StepCacheKey> cache_key;
+  if (sr.status.empty() && step.cache && step.run && recording()) {
+    cache_key = cache_key_of(step);
+    if (cache_key && !env_.options.no_step_cache &&
+        restore_cached(step, record_id, seq, *cache_key, sr, start))
+      return sr;
+  }
+
   StepOutcome outcome;
   std::vector<ProducedEvent> events;
   json attempts = json::array();  // failed attempts before the last (retry:)
@@ -359,6 +371,13 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
     if (!sr.headline.empty()) rec.details["headline"] = sr.headline;
     if (!sr.summary_lines.empty()) rec.details["summary_lines"] = sr.summary_lines;
     env_.store->upsert_step(rec);
+    if (cache_key && sr.status == store::status::kCompleted) {
+      remember_cached(step, *cache_key, rec);
+      // Also under the key of the state the step left behind (files it wrote included), so
+      // that running it again on that state hits too (docs/caching.md).
+      if (auto after = cache_key_of(step); after && after->key != cache_key->key)
+        remember_cached(step, *after, rec);
+    }
   }
   print_step_line(sr);
   return sr;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tako/store/records.h"
+#include "tako/store/step_cache.h"
 
 struct sqlite3;
 
@@ -95,6 +96,15 @@ class RunStore {
   std::vector<GraphNodeRecord> graph_nodes(const std::string& root_run);
   // Sets status, reason, run_id and updated_at of the node (root_run, repository).
   void update_graph_node(const GraphNodeRecord& node);
+
+  // --- step result cache (step_cache.cpp) ---
+  // The entry of `key`, marking it used now; nullopt on a miss.
+  std::optional<StepCacheEntry> use_cached_step(const std::string& key);
+  // Inserts or replaces the entry of entry.key.
+  void put_cached_step(const StepCacheEntry& entry);
+  // Deletes entries not used since `before` (ISO 8601 UTC), or all when empty; returns how many.
+  int prune_step_cache(const std::string& before);
+  std::vector<StepCacheEntry> step_cache_entries();
 
   // --- subscription index ---
   void upsert_subscription_index(const SubscriptionIndexEntry& entry);

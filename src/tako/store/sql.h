@@ -1,7 +1,8 @@
 #pragma once
 
 // Internal to the store: a prepared statement and a write transaction over the store's one
-// connection, shared by the files that implement RunStore (run_store.cpp, graph_plan_store.cpp).
+// connection, shared by the files that implement RunStore (run_store.cpp, schema.cpp,
+// graph_plan_store.cpp, step_cache.cpp).
 
 #include <sqlite3.h>
 

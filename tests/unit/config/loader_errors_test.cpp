@@ -43,7 +43,8 @@ TEST(LoaderErrors, WhatHasFileLineColumnKeyPathAndMessage) {
   EXPECT_EQ(f.what,
             "tako.yml:6:9: workflows.release.steps[0].uzes: unknown key 'uzes' (did you mean "
             "'uses'?); expected one of: id, name, if, run, uses, with, env, timeout, retry, image, "
-            "network, long_running, capabilities, volumes, produces, on_failure");
+            "network, long_running, capabilities, volumes, produces, cache, cache_key_files, "
+            "on_failure");
 }
 
 // --- the file as a whole -------------------------------------------------------------------
