@@ -91,7 +91,7 @@ int run(int argc, const char* const* argv, const char* const* envp) {
 
   try {
     // `--inputs.NAME VALUE` becomes `--inputs.NAME=VALUE` (CLI11 cannot declare them).
-    std::vector<std::string> args = normalize_args(argc, argv);
+    std::vector<std::string> args = normalize_eval_args(normalize_args(argc, argv));
     std::reverse(args.begin(), args.end());
     app.parse(args);
   } catch (const CLI::CallForHelp& e) {
