@@ -123,8 +123,10 @@ void add_eval_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "eval", "Evaluate a CEL expression and print the result (for debugging filters)");
   cmd->add_option("expression", opts->expression, "The CEL expression")->required();
+  // One value per --var: a vector option would take the expression after it as a value too.
   cmd->add_option("--var", opts->vars, "Bind a variable: NAME=JSON (repeatable)")
-      ->type_name("NAME=JSON");
+      ->type_name("NAME=JSON")
+      ->allow_extra_args(false);
   cmd->add_option(
          "--event", opts->event_file,
          "Bind event, payload, event_type, schema_version and source from a JSON event file")
