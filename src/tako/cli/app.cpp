@@ -79,6 +79,7 @@ int run(int argc, const char* const* argv, const char* const* envp) {
   add_exec_command(app, ctx);
   add_status_command(app, ctx);
   add_runs_command(app, ctx);
+  add_logs_command(app, ctx);
   add_state_command(app, ctx);
   add_steps_command(app, ctx);
   add_validate_command(app, ctx);
