@@ -89,6 +89,7 @@ int run(int argc, const char* const* argv, const char* const* envp) {
   add_run_command(app, ctx);
   add_cache_command(app, ctx);
   add_workspace_command(app, ctx);
+  add_complete_command(app, ctx);
 
   try {
     // `--inputs.NAME VALUE` becomes `--inputs.NAME=VALUE` (CLI11 cannot declare them).
