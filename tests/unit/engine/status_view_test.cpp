@@ -1,5 +1,6 @@
 #include "tako/engine/status_view.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "support/temp_dir.h"
@@ -87,10 +88,10 @@ TEST(StatusView, RunningTreeShowsCurrentStepChildrenAndQueuedRuns) {
 
   // With the time: how long each has been going.
   const auto timed = format_status_tree(*store, root.id);
-  EXPECT_NE(timed[0].find("[RUNNING] "), std::string::npos);
-  EXPECT_NE(timed[0].find("s, step: notify, waiting for 2 children"), std::string::npos)
-      << timed[0];
-  EXPECT_NE(timed[2].find("[QUEUED] queued "), std::string::npos) << timed[2];
+  EXPECT_THAT(timed[0],
+              ::testing::MatchesRegex(
+                  ".* \\[RUNNING\\] [0-9][0-9hms.]*, step: notify, waiting for 2 children"));
+  EXPECT_THAT(timed[2], ::testing::MatchesRegex(".* \\[QUEUED\\] queued [0-9][0-9hms.]*"));
 }
 
 }  // namespace
