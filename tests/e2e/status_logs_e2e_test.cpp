@@ -265,6 +265,11 @@ TEST_F(StatusLogsE2E, RunsFiltersByRepositoryAndTablesOnATerminal) {
   EXPECT_THAT(status.out, HasSubstr("STATE"));
   EXPECT_THAT(status.out, HasSubstr("acme/lib"));
   EXPECT_THAT(status.out, HasSubstr("\x1b[32mCOMPLETED\x1b[0m"));
+  // --watch on a terminal draws in place (clears and redraws), here once: the run has ended.
+  auto watch = tako_on_terminal({"status", a, "--watch"});
+  EXPECT_EQ(watch.exit_code, 0);
+  EXPECT_THAT(watch.out, HasSubstr("\x1b[H\x1b[2J"));
+  EXPECT_THAT(watch.out, HasSubstr("Run " + a));
 }
 
 TEST_F(StatusLogsE2E, EvalTakesAnExpressionStartingWithAMinus) {
