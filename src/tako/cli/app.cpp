@@ -79,6 +79,7 @@ int run(int argc, const char* const* argv, const char* const* envp) {
   add_exec_command(app, ctx);
   add_status_command(app, ctx);
   add_runs_command(app, ctx);
+  add_logs_command(app, ctx);
   add_state_command(app, ctx);
   add_steps_command(app, ctx);
   add_report_command(app, ctx);
@@ -89,10 +90,11 @@ int run(int argc, const char* const* argv, const char* const* envp) {
   add_run_command(app, ctx);
   add_cache_command(app, ctx);
   add_workspace_command(app, ctx);
+  add_complete_command(app, ctx);
 
   try {
     // `--inputs.NAME VALUE` becomes `--inputs.NAME=VALUE` (CLI11 cannot declare them).
-    std::vector<std::string> args = normalize_args(argc, argv);
+    std::vector<std::string> args = normalize_eval_args(normalize_args(argc, argv));
     std::reverse(args.begin(), args.end());
     app.parse(args);
   } catch (const CLI::CallForHelp& e) {

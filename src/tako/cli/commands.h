@@ -28,7 +28,11 @@ void add_runs_command(CLI::App& app, Context& ctx);
 void add_state_command(CLI::App& app, Context& ctx);
 void add_steps_command(CLI::App& app, Context& ctx);
 void add_report_command(CLI::App& app, Context& ctx);
+void add_logs_command(CLI::App& app, Context& ctx);
+void add_complete_command(CLI::App& app, Context& ctx);
 // argv[1..] with `--inputs.NAME VALUE` joined into `--inputs.NAME=VALUE` (for tako exec).
 std::vector<std::string> normalize_args(int argc, const char* const* argv);
+// `args` with an `eval` expression that starts with '-' moved behind a "--" (eval_command.cpp).
+std::vector<std::string> normalize_eval_args(std::vector<std::string> args);
 
 }  // namespace tako::cli

@@ -95,13 +95,38 @@ void run_eval(Context& ctx, const EvalOptions& opts) {
 
 }  // namespace
 
+std::vector<std::string> normalize_eval_args(std::vector<std::string> args) {
+  if (args.empty() || args.front() != "eval") return args;
+  // An expression may start with '-' (`tako eval '-(4.5)'`), which the parser would take for
+  // an option: the first such word that is no option of eval is moved behind a "--".
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return args;
+    if (a == "--var" || a == "--event") {
+      ++i;  // its value, whatever it looks like
+      continue;
+    }
+    if (a.size() < 2 || a.front() != '-') continue;
+    if (a == "-h" || a == "--help" || a.rfind("--var=", 0) == 0 || a.rfind("--event=", 0) == 0)
+      continue;
+    std::string expression = a;
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+    args.push_back("--");
+    args.push_back(std::move(expression));
+    return args;
+  }
+  return args;
+}
+
 void add_eval_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<EvalOptions>();
   auto* cmd = app.add_subcommand(
       "eval", "Evaluate a CEL expression and print the result (for debugging filters)");
   cmd->add_option("expression", opts->expression, "The CEL expression")->required();
+  // One value per --var: a vector option would take the expression after it as a value too.
   cmd->add_option("--var", opts->vars, "Bind a variable: NAME=JSON (repeatable)")
-      ->type_name("NAME=JSON");
+      ->type_name("NAME=JSON")
+      ->allow_extra_args(false);
   cmd->add_option(
          "--event", opts->event_file,
          "Bind event, payload, event_type, schema_version and source from a JSON event file")

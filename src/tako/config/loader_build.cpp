@@ -420,6 +420,13 @@ void Loader::build(const YAML::Node& root, TakoFile& out) const {
       fail(version, "version",
            "expected the tako.yml format version like 0.1.0, found " + describe(version));
     }
+    // This tako reads format 0.1 (SPEC §3); a file written for another format would be
+    // misread silently, so it is refused with what is supported.
+    if (out.version != "0.1" && out.version.rfind("0.1.", 0) != 0) {
+      fail(version, "version",
+           "unsupported tako.yml format version '" + out.version +
+               "': this tako reads format 0.1.x (e.g. version: 0.1.0)");
+    }
   }
   if (const YAML::Node metadata = root["metadata"]; metadata && !metadata.IsNull()) {
     if (const YAML::Node repo = metadata["repo"]) {

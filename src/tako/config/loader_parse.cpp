@@ -4,6 +4,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "tako/config/loader_internal.h"
@@ -134,6 +135,42 @@ class DocumentCounter : public YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
+namespace {
+
+// `run: echo a: b` is the classic cause of "illegal map value": a plain scalar cannot hold
+// ": ". When line `line` (1-based) is `key: value` whose value holds ": ", say to quote it.
+std::string quoting_hint(std::string_view text, int line) {
+  size_t start = 0;
+  for (int current = 1; current < line; ++current) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return "";
+    ++start;
+  }
+  size_t end = text.find('\n', start);
+  if (end == std::string_view::npos) end = text.size();
+  std::string_view l = text.substr(start, end - start);
+  const size_t first = l.find_first_not_of(" \t-");
+  if (first == std::string_view::npos) return "";
+  l.remove_prefix(first);
+  const size_t colon = l.find(": ");
+  if (colon == std::string_view::npos) return "";
+  std::string_view value = l.substr(colon + 2);
+  value.remove_prefix(std::min(value.find_first_not_of(' '), value.size()));
+  if (value.empty() || value.front() == '"' || value.front() == '\'' ||
+      value.find(": ") == std::string_view::npos) {
+    return "";
+  }
+  std::string quoted;
+  for (char c : value) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return " (a value containing ': ' must be quoted: " + std::string(l.substr(0, colon)) + ": \"" +
+         quoted + "\")";
+}
+
+}  // namespace
+
 YAML::Node Loader::parse(std::string_view text) const {
   YAML::Node document;
   std::optional<Mark> second;
@@ -175,7 +212,7 @@ YAML::Node Loader::parse(std::string_view text) const {
       start = end + 1;
       ++current;
     }
-    fail(Mark{line, column}, "", "invalid YAML: " + e.msg);
+    fail(Mark{line, column}, "", "invalid YAML: " + e.msg + quoting_hint(text, line));
   }
   if (second) {
     fail(*second, "",

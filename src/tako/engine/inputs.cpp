@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "tako/config/suggest.h"
+
 namespace tako::engine {
 
 using nlohmann::json;
@@ -83,6 +85,8 @@ json validate_inputs(const config::Workflow& workflow,
       for (const auto& decl : workflow.inputs) declared.push_back(decl.name);
       std::string msg = "undeclared input '" + name + "': workflow '" + workflow.name + "' ";
       msg += declared.empty() ? "declares no inputs" : "declares " + join(declared);
+      if (auto close = config::closest_match(name, declared))
+        msg += "; did you mean '" + *close + "'?";
       throw InputError(msg);
     }
   }

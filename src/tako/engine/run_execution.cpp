@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "tako/config/loader.h"
+#include "tako/config/suggest.h"
 #include "tako/engine/inputs.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/run_queue.h"
@@ -117,6 +118,8 @@ bool RunExecution::setup(RunResult& result) {
     for (const auto& w : file_->workflows) names.push_back(w.name);
     std::string msg = "workflow '" + req_.workflow + "' not found in " + info_.tako_yml.string();
     msg += names.empty() ? " (it defines no workflows)" : " (available: " + join(names, ", ") + ")";
+    if (auto close = config::closest_match(req_.workflow, names))
+      msg += "; did you mean '" + *close + "'?";
     fail_setup(result, msg);
     return false;
   }

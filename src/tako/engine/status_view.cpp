@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "tako/engine/run_progress.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
 
@@ -48,9 +49,21 @@ std::string cached_mark(const store::RunRecord& run) {
   return cached ? " (cached)" : "";
 }
 
-std::string child_line(store::RunStore& store, const store::RunRecord& run) {
+// `now` is when the view is drawn: a run that has not ended shows its progress (elapsed time
+// when `now` is given, current step, children it waits for) after its label.
+using Now = std::optional<sys::WallTime>;
+
+std::string with_progress(store::RunStore& store, const store::RunRecord& run, std::string line,
+                          const Now& now) {
+  const std::string progress = run_progress(store, run, now);
+  if (!progress.empty()) line += " " + progress;
+  return line;
+}
+
+std::string child_line(store::RunStore& store, const store::RunRecord& run, const Now& now) {
   std::string line =
       run.repository + " " + run.workflow + " " + status_label(run.status) + cached_mark(run);
+  if (run_in_progress(run.status)) return with_progress(store, run, std::move(line), now);
   if (run.status == store::status::kCompleted) {
     std::string d = format_run_duration(run);
     if (!d.empty()) line += " " + d;
@@ -94,7 +107,7 @@ std::vector<std::pair<store::RunRecord, int>> shown_children(store::RunStore& st
 
 // The children of `parent`, then `extra` rows below them.
 void add_children(store::RunStore& store, const std::string& parent, const std::string& indent,
-                  std::vector<std::string>& out, int depth_left, bool all_attempts,
+                  std::vector<std::string>& out, int depth_left, bool all_attempts, const Now& now,
                   const std::vector<std::vector<std::string>>& extra = {}) {
   if (depth_left <= 0) return;
   auto children = shown_children(store, parent, all_attempts);
@@ -102,10 +115,11 @@ void add_children(store::RunStore& store, const std::string& parent, const std::
   for (size_t i = 0; i < children.size(); ++i) {
     const auto& [run, attempt] = children[i];
     const bool last = i + 1 == total;
-    std::string line = child_line(store, run);
+    std::string line = child_line(store, run, now);
     if (attempt > 1) line += " (attempt " + std::to_string(attempt) + ")";
     out.push_back(indent + (last ? kLast : kTee) + line);
-    add_children(store, run.id, indent + (last ? "    " : kBar), out, depth_left - 1, all_attempts);
+    add_children(store, run.id, indent + (last ? "    " : kBar), out, depth_left - 1, all_attempts,
+                 now);
   }
   for (size_t i = 0; i < extra.size(); ++i) {
     const bool last = children.size() + i + 1 == total;
@@ -119,7 +133,7 @@ void add_children(store::RunStore& store, const std::string& parent, const std::
 // children beneath it: one block whose first line is the section's head.
 std::vector<std::string> graph_section(store::RunStore& store, const store::GraphPlanRecord& plan,
                                        const std::vector<store::GraphNodeRecord>& nodes,
-                                       bool all_attempts) {
+                                       bool all_attempts, const Now& now) {
   std::vector<store::GraphNodeRecord> shown;
   int waves = 0;
   for (const auto& n : nodes) {
@@ -135,7 +149,7 @@ std::vector<std::string> graph_section(store::RunStore& store, const store::Grap
     if (!n.run_id.empty()) run = store.get_run(n.run_id);
     std::string line;
     if (run) {
-      line = child_line(store, *run);
+      line = child_line(store, *run, now);
     } else if (n.status == store::status::kPassed) {
       line = n.repository + " [PASSED THROUGH] " + n.reason;
     } else if (n.status == store::status::kSkipped) {
@@ -148,7 +162,7 @@ std::vector<std::string> graph_section(store::RunStore& store, const store::Grap
     block.push_back((last ? kLast : kTee) + line);
     if (run) {
       std::vector<std::string> below;
-      add_children(store, run->id, "", below, 63, all_attempts);
+      add_children(store, run->id, "", below, 63, all_attempts, now);
       for (const auto& b : below) block.push_back((last ? "    " : kBar) + b);
     }
   }
@@ -158,20 +172,22 @@ std::vector<std::string> graph_section(store::RunStore& store, const store::Grap
 }  // namespace
 
 std::vector<std::string> format_status_tree(store::RunStore& store, const std::string& run_id,
-                                            bool all_attempts) {
+                                            bool all_attempts, bool elapsed) {
   std::vector<std::string> out;
   auto run = store.get_run(run_id);
   if (!run) return out;
-  out.push_back(run->id + " " + run->workflow + " " + run->repository + " " +
-                status_label(run->status) + cached_mark(*run));
+  const Now now = elapsed ? Now(sys::utc_now()) : std::nullopt;
+  std::string head = run->id + " " + run->workflow + " " + run->repository + " " +
+                     status_label(run->status) + cached_mark(*run);
+  out.push_back(with_progress(store, *run, std::move(head), now));
   std::vector<std::vector<std::string>> extra;
   if (run->parent_run.empty()) {
     if (auto plan = store.get_graph_plan(run->id)) {
       auto nodes = store.graph_nodes(run->id);
-      if (!nodes.empty()) extra.push_back(graph_section(store, *plan, nodes, all_attempts));
+      if (!nodes.empty()) extra.push_back(graph_section(store, *plan, nodes, all_attempts, now));
     }
   }
-  add_children(store, run->id, "", out, 64, all_attempts, extra);
+  add_children(store, run->id, "", out, 64, all_attempts, now, extra);
   return out;
 }
 

@@ -20,8 +20,11 @@ namespace tako::engine {
 //   └── acme/app-two integration_test [FAILED] step: run_tests (exit 1)
 // Each delivery (event, repository, workflow) shows once, its latest attempt, marked
 // "(attempt N)" after a resume re-ran it; `all_attempts` lists every attempt.
+// A run that has not ended shows its progress after its label (run_progress.h):
+//   └── acme/app-two integration_test [RUNNING] 12.0s, step: run_tests
+// with its elapsed time unless `elapsed` is false.
 std::vector<std::string> format_status_tree(store::RunStore& store, const std::string& run_id,
-                                            bool all_attempts = false);
+                                            bool all_attempts = false, bool elapsed = true);
 
 // "[COMPLETED]", "[FAILED]", …
 std::string status_label(const std::string& status);

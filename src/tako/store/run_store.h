@@ -58,6 +58,12 @@ class RunStore {
   std::vector<RunRecord> child_runs(const std::string& parent_run);
   // Every run of the tree, oldest first (the root first).
   std::vector<RunRecord> tree_runs(const std::string& root_id);
+  // --- read-only queries (run_queries.cpp) ---
+  // Ids of the runs of `repository` (root runs only when `roots_only`), newest first.
+  std::vector<std::string> run_ids_of_repository(const std::string& repository, bool roots_only,
+                                                 int limit);
+  // Repositories that have runs, the most recently run first.
+  std::vector<std::string> run_repositories(int limit);
 
   // --- steps ---
   // Inserts or replaces the row (run_id, step_id).
