@@ -39,11 +39,23 @@ std::string format_run_duration(const store::RunRecord& run) {
 
 }  // namespace
 
+std::string queued_job_note(store::RunStore& store, const store::RunRecord& run) {
+  if (run.status != store::status::kRunning) return "";
+  for (const auto& step : store.steps(run.id)) {
+    if (step.status != store::status::kRunning || !step.details.is_object()) continue;
+    if (step.details.value("job_state", "") != "queued") continue;
+    return " step: " + step.step_id + " queued (" + step.details.value("executor", "") + ")";
+  }
+  return "";
+}
+
 namespace {
 
 std::string child_line(store::RunStore& store, const store::RunRecord& run) {
   std::string line = run.repository + " " + run.workflow + " " + status_label(run.status);
-  if (run.status == store::status::kCompleted) {
+  if (run.status == store::status::kRunning) {
+    line += queued_job_note(store, run);
+  } else if (run.status == store::status::kCompleted) {
     std::string d = format_run_duration(run);
     if (!d.empty()) line += " " + d;
   } else if (!run.failed_step.empty()) {
@@ -155,7 +167,7 @@ std::vector<std::string> format_status_tree(store::RunStore& store, const std::s
   auto run = store.get_run(run_id);
   if (!run) return out;
   out.push_back(run->id + " " + run->workflow + " " + run->repository + " " +
-                status_label(run->status));
+                status_label(run->status) + queued_job_note(store, *run));
   std::vector<std::vector<std::string>> extra;
   if (run->parent_run.empty()) {
     if (auto plan = store.get_graph_plan(run->id)) {

@@ -23,6 +23,10 @@ namespace tako::engine {
 std::vector<std::string> format_status_tree(store::RunStore& store, const std::string& run_id,
                                             bool all_attempts = false);
 
+// " step: build queued (slurm)" while a step of the running `run` waits for its Slurm job to
+// get resources (details.job_state, SPEC §9); "" otherwise.
+std::string queued_job_note(store::RunStore& store, const store::RunRecord& run);
+
 // "[COMPLETED]", "[FAILED]", …
 std::string status_label(const std::string& status);
 

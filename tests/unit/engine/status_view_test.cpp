@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "support/temp_dir.h"
+#include "tako/store/run_store.h"
+
 namespace tako::engine {
 namespace {
 
@@ -28,6 +31,44 @@ TEST(StatusView, DurationOfAResumedRunIsTheSumOfItsAttempts) {
 
 TEST(StatusView, StatusLabels) {
   EXPECT_EQ(status_label("abandoned"), "[ABANDONED]");
+}
+
+// A step whose Slurm job waits for resources (details.job_state, recorded by the executor's
+// state callback) shows as `queued (slurm)` on its run's line, and no longer once it runs.
+TEST(StatusView, AStepWhoseSlurmJobIsPendingShowsQueuedSlurm) {
+  testing::TempDir dir;
+  auto db = store::RunStore::open(dir.path() / "state.db");
+  store::RunRecord root = run("2026-11-30T10:00:00Z", "");
+  root.id = root.root_id = "exec-20261130-100000-00000001";
+  root.repository = "acme/lib";
+  root.workflow = "release";
+  db->insert_run(root);
+  store::RunRecord child = root;
+  child.id = "exec-20261130-100000-00000002";
+  child.parent_run = root.id;
+  child.parent_step = "notify";
+  child.kind = store::kind::kChild;
+  child.repository = "acme/app";
+  child.workflow = "build";
+  db->insert_run(child);
+  store::StepRecord step;
+  step.run_id = child.id;
+  step.step_id = "compile";
+  step.details = {{"executor", "slurm"}, {"job_state", "queued"}};
+  db->upsert_step(step);
+
+  auto lines = format_status_tree(*db, root.id);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], root.id + " release acme/lib [RUNNING]");
+  EXPECT_NE(lines[1].find("acme/app build [RUNNING] step: compile queued (slurm)"),
+            std::string::npos)
+      << lines[1];
+
+  step.details["job_state"] = "running";
+  db->upsert_step(step);
+  lines = format_status_tree(*db, root.id);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1].find("queued"), std::string::npos) << lines[1];
 }
 
 }  // namespace
