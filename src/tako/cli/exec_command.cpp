@@ -388,8 +388,8 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     ctx.output().out << doc.dump(2) << "\n";
   }
   // A parked tree (tako/poll park: true) is no failure: it exits 0 and waits for --resume.
-  const bool parked =
-      result.status == store::status::kWaiting && graph.success() && background.failed == 0;
+  const bool parked = result.status == store::status::kWaiting && graph.success() &&
+                      background.failed == 0;
   if (!success && !parked) ctx.exit_code = 1;
 }
 
