@@ -254,7 +254,9 @@ workflows:
   ASSERT_EQ(::kill(std::stoi(read_file(tmp / "tako.pid")), SIGKILL), 0);
   runner.join();
   for (pid_t p : sys::processes_with_env_entry("TAKO_ROOT_RUN_ID=" + id)) {
-    if (read_file("/proc/" + std::to_string(p) + "/comm") == "srun\n") ::kill(p, SIGKILL);
+    std::ifstream comm("/proc/" + std::to_string(p) + "/comm");  // may have exited since
+    std::string name;
+    if (std::getline(comm, name) && name == "srun") ::kill(p, SIGKILL);
   }
   ASSERT_EQ(jobs_of(id).size(), 1u) << joined(squeue());
 
