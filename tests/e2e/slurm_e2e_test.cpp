@@ -276,6 +276,13 @@ TEST_F(SlurmExecutorTest, APendingJobShowsAsQueuedSlurmInStatus) {
                            "while [ ! -f " + (tmp / "unhold").string() + " ]; do sleep 0.1; done"});
   ASSERT_EQ(hold.exit_code, 0) << hold.err;
   blockers.push_back(hold.out.substr(0, hold.out.find_first_of(";\n")));
+  auto holding = [&] {
+    for (const auto& line : squeue())
+      if (line.find("|RUNNING|" + blockers.back()) != std::string::npos) return true;
+    return false;
+  };
+  for (int i = 0; i < 300 && !holding(); ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(holding()) << joined(squeue());
   yml(R"(version: 0.1.0
 metadata: {repo: acme/app}
 workflows:
