@@ -315,6 +315,28 @@ TEST_F(ExecTest, DebugPrintsResolvedCommands) {
   EXPECT_NE(r.out.find("[debug] s: echo w\n"), std::string::npos) << r.out;
 }
 
+// SPEC §6, §9: --executor local|slurm (or TAKO_EXECUTOR); anything else is a usage error.
+TEST_F(ExecTest, UnknownExecutorIsAUsageErrorNamingTheAllowedOnes) {
+  yml("version: 0.1.0\nworkflows:\n  w:\n    steps:\n      - run: touch ran\n");
+  auto r = tako({"exec", "w", "--executor", "kubernetes"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--executor: unknown executor 'kubernetes' (allowed: local, slurm)"),
+            std::string::npos)
+      << r.err;
+  env_extra["TAKO_EXECUTOR"] = "lsf";
+  r = tako({"exec", "w"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("TAKO_EXECUTOR: unknown executor 'lsf' (allowed: local, slurm)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(root / "ran"));
+  // --executor wins over TAKO_EXECUTOR; local is today's behaviour, recorded with the run.
+  r = tako({"exec", "w", "--executor", "local", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(root / "ran"));
+  EXPECT_EQ(nlohmann::json::parse(r.out)["executor"], "local") << r.out;
+}
+
 TEST_F(ExecTest, JsonPrintsOneDocument) {
   yml("version: 0.1.0\nworkflows:\n  w:\n    steps:\n      - id: s\n        run: echo out\n");
   auto r = tako({"exec", "w", "--json"});

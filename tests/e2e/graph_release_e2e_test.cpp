@@ -412,16 +412,18 @@ TEST_F(GraphReleaseE2E, CtrlCCancelsTheRunningDependentAndSkipsTheRest) {
   CommandOptions o;
   o.env = world_.env(home());
   o.env["NO_COLOR"] = "1";
+  // tako's pid from the shell that starts it: with TAKO_EXECUTOR=slurm the step is not its child.
+  const fs::path tako_pid_file = tmp_.path() / "tako.pid";
   run_command({"sh", "-c",
                "(" + tako_binary().string() + " exec release --root " +
                    world_.work_dir("acme/root").string() + " > " + out.string() +
-                   " 2>&1; echo $? > " + out.string() + ".rc) > /dev/null 2>&1 &"},
+                   " 2>&1 & echo $! > " + tako_pid_file.string() + "; wait $!; echo $? > " +
+                   out.string() + ".rc) > /dev/null 2>&1 &"},
               o);
   ASSERT_TRUE(wait_for(a_pid));
   const pid_t step = std::stoi(read_file(a_pid));
-  // tako is the step's parent's parent: the step's shell was started by tako.
-  std::string stat = read_file("/proc/" + std::to_string(step) + "/stat");
-  const pid_t tako_pid = std::stoi(stat.substr(stat.rfind(')') + 4));
+  ASSERT_TRUE(wait_for(tako_pid_file));
+  const pid_t tako_pid = std::stoi(read_file(tako_pid_file));
   ASSERT_EQ(::kill(tako_pid, SIGINT), 0);
   ASSERT_TRUE(wait_for(out.string() + ".rc"));
   EXPECT_EQ(read_file(out.string() + ".rc"), "1\n");

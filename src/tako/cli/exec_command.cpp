@@ -26,6 +26,7 @@
 #include "tako/repo/universe.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
+#include "tako/sys/executor.h"
 #include "tako/sys/signals.h"
 #include "tako/tmpl/template.h"
 
@@ -68,7 +69,26 @@ struct ExecOptions {
   bool no_dependents = false;
   bool fail_fast = false;
   std::string lock_timeout = "0";
+  std::string executor;  // --executor; "" = TAKO_EXECUTOR, else the stored one, else local
 };
+
+// --executor, else TAKO_EXECUTOR, checked against the executors tako has (SPEC §9); "" when
+// neither is given.
+std::string chosen_executor(const Context& ctx, const ExecOptions& o) {
+  std::string name = o.executor;
+  std::string from = "--executor";
+  if (name.empty()) {
+    const char* env = ctx.getenv("TAKO_EXECUTOR");
+    if (env == nullptr || *env == '\0') return "";
+    name = env;
+    from = "TAKO_EXECUTOR";
+  }
+  if (name != "local" && name != "slurm") {
+    throw UsageError(from + ": unknown executor '" + name +
+                     "' (allowed: " + std::string(sys::executor_names()) + ")");
+  }
+  return name;
+}
 
 std::chrono::milliseconds parse_lock_timeout(const std::string& text) {
   if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
@@ -169,6 +189,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   if (o.max_depth < 1) throw UsageError("--max-depth must be at least 1");
   if (ctx.options().root && ctx.options().repo)
     throw UsageError("--root and --repo exclude each other");
+  const std::string executor_name = chosen_executor(ctx, o);
 
   engine::RunOptions options;
   options.home = ctx.home();
@@ -185,6 +206,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   options.preserve_workspaces = o.preserve_workspaces;
   options.failed_only = o.failed_only;
   options.lock_timeout = parse_lock_timeout(o.lock_timeout);
+  if (!executor_name.empty()) options.executor = executor_name;
 
   // The run store; a dry run writes nothing anywhere, so it does not even create it.
   std::unique_ptr<store::RunStore> store;
@@ -231,6 +253,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     if (cmd.count("--no-cache") == 0) options.no_step_cache = stored.no_step_cache;
     if (cmd.count("--preserve-workspaces") == 0)
       options.preserve_workspaces = stored.preserve_workspaces;
+    if (executor_name.empty()) options.executor = stored.executor;
   }
 
   sys::CancelToken cancel;
@@ -270,6 +293,11 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   for (const char* const* e = ctx.envp(); e != nullptr && *e != nullptr; ++e)
     env.environment.emplace_back(*e);
   engine::Executor executor(std::move(env));
+  if (!o.dry_run) {
+    const std::string why = executor.process_executor().unusable();
+    if (!why.empty())
+      throw std::runtime_error("the " + options.executor + " executor cannot run steps: " + why);
+  }
 
   if (!o.resume.empty()) {
     request = executor.resume_request(o.resume);
@@ -398,6 +426,8 @@ void add_exec_command(CLI::App& app, Context& ctx) {
   cmd->add_option(
       "--lock-timeout", opts->lock_timeout,
       "Wait this long for a root locked by another run (e.g. 30s, 5m; default 0: fail at once)");
+  cmd->add_option("--executor", opts->executor,
+                  "Where step processes run: local (default) or slurm (also TAKO_EXECUTOR)");
   add_common_options(*cmd, ctx.options(),
                      kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption);
   cmd->callback([&ctx, cmd, opts] { run_exec(ctx, *cmd, *opts); });

@@ -6,6 +6,7 @@
 #include "tako/engine/step_io.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
+#include "tako/sys/executor.h"
 #include "tako/sys/file_util.h"
 #include "tako/sys/process.h"
 
@@ -13,6 +14,16 @@ namespace tako::engine {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+void RunExecution::record_job_state(const std::string& record_id, sys::JobState state) {
+  if (!recording()) return;
+  auto rec = env_.store->get_step(info_.id, record_id);
+  if (!rec || rec->status != store::status::kRunning) return;
+  if (!rec->details.is_object()) rec->details = json::object();
+  rec->details["executor"] = ex_.process_executor().name();
+  rec->details["job_state"] = state == sys::JobState::kQueued ? "queued" : "running";
+  env_.store->upsert_step(*rec);
+}
 
 StepOutcome RunExecution::run_command(const config::Step& step, const std::string& record_id,
                                       const fs::path& log_path, std::vector<ProducedEvent>& events,
@@ -178,7 +189,15 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
       stream.err(chunk);
       if (want_err && err_capture.size() < kOutputCaptureCap) err_capture.append(chunk);
     };
-    pr = sys::run_process(spec, &token_);
+    // Through the tree's executor (SPEC §9): here, or as a Slurm job named after the step.
+    sys::JobSpec job;
+    job.process = std::move(spec);
+    job.name = "tako:" + info_.repository + ":" + step.id;
+    job.tree_tag = info_.root_id;
+    job.cpu_limit = workflow_->resources.cpu_limit;
+    job.mem_limit = workflow_->resources.mem_limit;
+    job.on_state = [&](sys::JobState state) { record_job_state(record_id, state); };
+    pr = ex_.process_executor().run(job, &token_);
   }
   if (log.is_open()) log.close();
   if (tail.size() > store::kStoredOutputCap) tail.erase(0, tail.size() - store::kStoredOutputCap);

@@ -3,6 +3,7 @@
 #include "tako/engine/run_execution.h"
 #include "tako/engine/tree_secrets.h"
 #include "tako/store/run_store.h"
+#include "tako/sys/executor.h"
 #include "tako/sys/file_util.h"
 #include "tako/sys/process.h"
 #include "tako/sys/sha256.h"
@@ -27,6 +28,7 @@ Executor::Executor(ExecutorEnv env) : env_(std::move(env)) {
   }
   if (env_.environment.empty()) env_.environment = sys::current_environment();
   secrets_ = std::make_unique<TreeSecrets>(env_.environment);
+  process_executor_ = sys::make_executor(env_.options.executor, env_.environment);
 }
 
 Executor::~Executor() = default;

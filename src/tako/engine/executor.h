@@ -29,6 +29,9 @@
 namespace tako::store {
 class RunStore;
 }
+namespace tako::sys {
+class ProcessExecutor;
+}
 namespace tako::tmpl {
 class TemplateCache;
 }
@@ -56,6 +59,7 @@ struct RunOptions {
   bool preserve_workspaces = false;
   bool failed_only = false;  // --resume --failed-only: re-run only failed child branches
   std::chrono::milliseconds lock_timeout{0};  // negative: wait for ever
+  std::string executor = "local";             // where step processes run: local | slurm (SPEC §9)
   nlohmann::json to_json() const;
   // Fills the fields present in `j` (as written by to_json()); `home` is left alone.
   void merge_json(const nlohmann::json& j);
@@ -154,6 +158,7 @@ class Executor {
   // run, a failing step: all in RunResult, with `error` saying what). Throws
   // store::StoreError when the run store fails. Safe to call from many threads at once;
   // `cancel` (may be null) stops the run: its step's process group gets SIGTERM.
+  // The constructor throws std::invalid_argument for an unknown options.executor.
   RunResult run(const RunRequest& request, const sys::CancelToken* cancel = nullptr);
 
   // Loads the recorded run `run_id` and builds the request that continues it (SPEC §8).
@@ -161,7 +166,8 @@ class Executor {
   RunRequest resume_request(const std::string& run_id);
 
   // Before resuming tree `root_id` whose root ran in `repo_dir` (SPEC §8): ends the processes
-  // its killed attempt left running (SIGTERM, SIGKILL after 10 s) and marks the child runs it
+  // its killed attempt left running (SIGTERM, SIGKILL after 10 s) and its Slurm jobs (found by
+  // their comment, when the tree ran with the slurm executor) and marks the child runs it
   // left unfinished `abandoned`. Throws std::runtime_error when the tree's tako is still
   // alive (it holds the root's lock). Returns how many processes it ended.
   std::size_t close_killed_attempt(const std::string& root_id,
@@ -173,10 +179,13 @@ class Executor {
   const std::vector<std::string>& environment() const { return env_.environment; }
   // The secrets of the tree this Executor runs (SPEC §6).
   TreeSecrets& secrets() const { return *secrets_; }
+  // Where the tree's step processes run (options().executor).
+  sys::ProcessExecutor& process_executor() const { return *process_executor_; }
 
  private:
   ExecutorEnv env_;
   std::unique_ptr<TreeSecrets> secrets_;
+  std::unique_ptr<sys::ProcessExecutor> process_executor_;
   std::unique_ptr<tmpl::TemplateCache> own_templates_;
 };
 

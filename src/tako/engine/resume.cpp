@@ -5,6 +5,7 @@
 #include "tako/repo/file_lock.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
+#include "tako/sys/executor.h"
 #include "tako/sys/survivors.h"
 
 namespace tako::engine {
@@ -52,6 +53,28 @@ std::size_t Executor::close_killed_attempt(const std::string& root_id,
     throw std::runtime_error("run " + root_id + " is still running (" +
                              (holder.empty() ? std::string("unknown holder") : holder) +
                              "): wait for it or stop it before resuming");
+  }
+  // Its Slurm jobs first, when it ran them there (whatever this attempt uses), found by the
+  // comment every job of the tree carries (SPEC §9); if they cannot be listed, nothing runs
+  // again. (Then its srun processes, and job processes on this node, end below.)
+  auto root = env_.store->get_run(root_id);
+  const std::string killed_executor =
+      root && root->options.is_object() ? root->options.value("executor", "local") : "local";
+  if (killed_executor != "local") {
+    auto executor = sys::make_executor(killed_executor, env_.environment);
+    std::size_t jobs = 0;
+    try {
+      jobs = executor->end_tree(root_id);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot end the " + killed_executor + " jobs of run " + root_id +
+                               " before resuming it: " + e.what());
+    }
+    if (jobs > 0) {
+      env_.printer->error_line("Resuming: cancelled " + std::to_string(jobs) + " " +
+                               killed_executor +
+                               " job(s) still queued or running from the "
+                               "killed attempt");
+    }
   }
   // Every step process carries TAKO_ROOT_RUN_ID (command_step.cpp).
   const std::size_t ended =

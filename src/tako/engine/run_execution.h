@@ -29,6 +29,7 @@
 #include "tako/repo/file_lock.h"
 #include "tako/store/records.h"
 #include "tako/sys/cancel.h"
+#include "tako/sys/executor.h"
 #include "tako/tmpl/template.h"
 
 namespace tako::engine {
@@ -70,6 +71,9 @@ class RunExecution {
   StepOutcome run_command(const config::Step& step, const std::string& record_id,
                           const std::filesystem::path& log_path, std::vector<ProducedEvent>& events,
                           std::string& tail);
+  // Records where the step's job is (details.job_state: queued | running) while the step runs,
+  // so that `tako status` shows a pending Slurm job as `queued (slurm)` (SPEC §9).
+  void record_job_state(const std::string& record_id, sys::JobState state);
   StepOutcome run_builtin(const config::Step& step, const std::string& record_id,
                           const std::filesystem::path& log_path, SlotLease& lease);
   // Reads the step's declared outputs into `o` and renders its declared events (SPEC §3,

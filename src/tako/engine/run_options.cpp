@@ -17,7 +17,8 @@ json RunOptions::to_json() const {
             {"no_cache", no_cache},
             {"no_step_cache", no_step_cache},
             {"preserve_workspaces", preserve_workspaces},
-            {"lock_timeout_ms", lock_timeout.count()}};
+            {"lock_timeout_ms", lock_timeout.count()},
+            {"executor", executor}};
   if (cache_dir) j["cache_dir"] = cache_dir->string();
   return j;
 }
@@ -36,6 +37,7 @@ void RunOptions::merge_json(const json& j) {
   if (j.contains("no_cache")) no_cache = j["no_cache"].get<bool>();
   if (j.contains("no_step_cache")) no_step_cache = j["no_step_cache"].get<bool>();
   if (j.contains("preserve_workspaces")) preserve_workspaces = j["preserve_workspaces"].get<bool>();
+  if (j.contains("executor")) executor = j["executor"].get<std::string>();
 }
 
 }  // namespace tako::engine

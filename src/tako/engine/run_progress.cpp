@@ -41,7 +41,11 @@ std::string run_progress(store::RunStore& store, const store::RunRecord& run,
   std::string text = elapsed_since(start, now);
   std::string current;
   for (const auto& step : store.steps(run.id)) {
-    if (step.status == store::status::kRunning) current = step.step_id;
+    if (step.status != store::status::kRunning) continue;
+    current = step.step_id;
+    // A step whose job waits in a scheduler's queue (the slurm executor, SPEC §9).
+    if (step.details.is_object() && step.details.value("job_state", "") == "queued")
+      current += " queued (" + step.details.value("executor", std::string("slurm")) + ")";
   }
   if (!current.empty()) text += (text.empty() ? "" : ", ") + std::string("step: ") + current;
   int waiting = 0;

@@ -39,6 +39,8 @@ json run_json(store::RunStore& store, const store::RunRecord& run, int depth_lef
             {"ended_at", run.ended_at},
             {"steps", steps}};
   if (auto ms = run_duration_ms(run)) j["duration_ms"] = *ms;
+  // Where its steps ran (SPEC §9); runs recorded before executors existed ran here.
+  j["executor"] = run.options.is_object() ? run.options.value("executor", "local") : "local";
   if (!run.event.is_null()) j["event"] = run.event;
   if (!run.error.empty()) j["error"] = run.error;
   if (!run.failed_step.empty()) j["failed_step"] = run.failed_step;

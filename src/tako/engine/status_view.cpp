@@ -40,6 +40,7 @@ std::string format_run_duration(const store::RunRecord& run) {
 
 }  // namespace
 
+
 namespace {
 
 // " (cached)" after the state of a completed run whose every step came from the step cache.

@@ -92,6 +92,42 @@ TEST(StatusView, RunningTreeShowsCurrentStepChildrenAndQueuedRuns) {
               ::testing::MatchesRegex(
                   ".* \\[RUNNING\\] [0-9][0-9hms.]*, step: notify, waiting for 2 children"));
   EXPECT_THAT(timed[2], ::testing::MatchesRegex(".* \\[QUEUED\\] queued [0-9][0-9hms.]*"));
+// A step whose Slurm job waits for resources (details.job_state, recorded by the executor's
+// state callback) shows as `queued (slurm)` on its run's line, and no longer once it runs.
+TEST(StatusView, AStepWhoseSlurmJobIsPendingShowsQueuedSlurm) {
+  testing::TempDir dir;
+  auto db = store::RunStore::open(dir.path() / "state.db");
+  store::RunRecord root = run("2026-11-30T10:00:00Z", "");
+  root.id = root.root_id = "exec-20261130-100000-00000001";
+  root.repository = "acme/lib";
+  root.workflow = "release";
+  db->insert_run(root);
+  store::RunRecord child = root;
+  child.id = "exec-20261130-100000-00000002";
+  child.parent_run = root.id;
+  child.parent_step = "notify";
+  child.kind = store::kind::kChild;
+  child.repository = "acme/app";
+  child.workflow = "build";
+  db->insert_run(child);
+  store::StepRecord step;
+  step.run_id = child.id;
+  step.step_id = "compile";
+  step.details = {{"executor", "slurm"}, {"job_state", "queued"}};
+  db->upsert_step(step);
+
+  auto lines = format_status_tree(*db, root.id, false, /*elapsed=*/false);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], root.id + " release acme/lib [RUNNING] waiting for 1 child");
+  EXPECT_NE(lines[1].find("acme/app build [RUNNING] step: compile queued (slurm)"),
+            std::string::npos)
+      << lines[1];
+
+  step.details["job_state"] = "running";
+  db->upsert_step(step);
+  lines = format_status_tree(*db, root.id, false, /*elapsed=*/false);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1].find("queued"), std::string::npos) << lines[1];
 }
 
 }  // namespace
