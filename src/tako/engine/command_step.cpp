@@ -3,6 +3,7 @@
 #include "tako/engine/container.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/run_execution.h"
+#include "tako/engine/run_observer.h"
 #include "tako/engine/step_io.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
@@ -169,7 +170,13 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
   };
   sys::ProcessResult pr;
   {
-    Printer::StepStream stream(printer_, req_.output_prefix, *masker_, sink);
+    std::function<void(std::string_view)> on_line;
+    if (env_.observer != nullptr) {
+      on_line = [this, &step](std::string_view line) {
+        env_.observer->output_line(info_.id, step.id, line);
+      };
+    }
+    Printer::StepStream stream(printer_, req_.output_prefix, *masker_, sink, std::move(on_line));
     spec.on_stdout = [&](std::string_view chunk) {
       stream.out(chunk);
       if (want_out && out_capture.size() < kOutputCaptureCap) out_capture.append(chunk);

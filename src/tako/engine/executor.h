@@ -36,6 +36,7 @@ class TemplateCache;
 namespace tako::engine {
 
 class Printer;
+class RunObserver;
 class RunQueue;
 class SlotLimiter;
 class TreeSecrets;
@@ -104,6 +105,7 @@ struct StepResult {
   std::chrono::milliseconds duration{0};
   nlohmann::json outputs = nlohmann::json::object();
   bool restored = false;  // completed in an earlier attempt (--resume)
+  bool cached = false;    // its result came from the step cache (shown `✓ build (cached)`)
   std::string headline;
   std::vector<std::string> summary_lines;
   std::vector<std::string> waiting_on;  // status waiting: what it waits for
@@ -137,6 +139,7 @@ struct ExecutorEnv {
   const BuiltinRegistry* builtins = nullptr;
   tmpl::TemplateCache* templates = nullptr;
   std::vector<std::string> environment;  // tako's own KEY=VALUE environment
+  RunObserver* observer = nullptr;       // told what happens in the tree (live view); may be null
 };
 
 class Executor {
@@ -167,6 +170,7 @@ class Executor {
   const RunOptions& options() const { return env_.options; }
   store::RunStore* store() const { return env_.store; }
   Printer& printer() const { return *env_.printer; }
+  RunObserver* observer() const { return env_.observer; }
   const std::vector<std::string>& environment() const { return env_.environment; }
   // The secrets of the tree this Executor runs (SPEC §6).
   TreeSecrets& secrets() const { return *secrets_; }
