@@ -139,8 +139,24 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
   const fs::path output_read_path =
       container_output_dir.empty() ? output_file : container_output_dir / "output";
 
-  if (env_.options.debug)
-    printer_.line(req_.output_prefix + "[debug] " + step.id + ": " + masker_->mask(script));
+  if (env_.options.debug) {
+    // Every line carries the run's prefix, so that a multi-line command of a child run stays
+    // attributed among concurrent runs.
+    const std::string head = req_.output_prefix + "[debug] " + step.id + ": ";
+    const std::string masked = masker_->mask(script);
+    std::string_view rest = masked;
+    if (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+    std::string block;
+    while (true) {
+      const size_t nl = rest.find('\n');
+      block += head;
+      block += rest.substr(0, nl);
+      if (nl == std::string_view::npos) break;
+      block += '\n';
+      rest.remove_prefix(nl + 1);
+    }
+    printer_.line(block);
+  }
 
   sys::ProcessSpec spec;
   spec.argv = container.empty() ? shell_argv(script) : container;
