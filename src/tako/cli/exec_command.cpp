@@ -9,7 +9,9 @@
 
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
+#include "tako/cli/exec_summary.h"
 #include "tako/cli/graph_support.h"
+#include "tako/cli/run_tracker.h"
 #include "tako/config/durations.h"
 #include "tako/config/loader.h"
 #include "tako/engine/child_run.h"
@@ -130,16 +132,33 @@ std::unique_ptr<engine::GraphRelease> plan_graph_release(engine::Executor& execu
                                                 cancel);
 }
 
-// The end of a run printed by the command instead of the root run, when dependents ran after
-// it: the same contract lines (SPEC §6), for the whole release.
+// A root run that never started (bad tako.yml, unknown workflow, invalid inputs, …).
+bool never_started(const engine::RunResult& root) {
+  return !root.success() && !root.recorded && !root.error.empty() &&
+         root.status == store::status::kFailed && root.steps.empty();
+}
+
+// The end of the tree printed by the command instead of the root run (so that the summary
+// comes before it): the same contract lines (SPEC §6), for the whole tree.
 void print_result(engine::Printer& printer, const engine::RunResult& root,
-                  const engine::GraphReport& graph) {
-  if (!root.success() && !root.recorded && !root.error.empty() &&
-      root.status == store::status::kFailed && root.steps.empty()) {
-    printer.error_line("Error: " + root.error);  // it never started (bad tako.yml, inputs, …)
+                  const engine::GraphReport& graph, bool release, int background_failed) {
+  if (never_started(root)) {
+    printer.error_line("Error: " + root.error);
     return;
   }
-  printer.line(std::string("Success: ") + (root.success() && graph.success() ? "true" : "false"));
+  if (!release && root.status == store::status::kWaiting) {
+    for (const auto& w : root.waiting_on) {
+      printer.line("Waiting: " + w + "; resume with: tako exec --resume " + root.root_id);
+    }
+    return;
+  }
+  printer.line(std::string("Success: ") +
+               (root.success() && graph.success() && background_failed == 0 ? "true" : "false"));
+  // The root's error last: stderr ends with the step that failed (SPEC §6).
+  if (background_failed > 0) {
+    printer.error_line("Error: execution failed: " + std::to_string(background_failed) +
+                       " child run(s) not waited for failed");
+  }
   if (root.status == store::status::kFailed) {
     printer.error_line("Error: execution failed: " + root.error);
   } else if (root.status == store::status::kCancelled) {
@@ -231,6 +250,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
       options.preserve_workspaces = stored.preserve_workspaces;
   }
 
+  RunTracker tracker;  // the runs of the tree, for the summary
   sys::CancelToken cancel;
   engine::Printer printer(ctx.output().out, ctx.output().err, ctx.output().color, o.json);
   sys::SignalWatcher signals([&cancel, &printer](int signo) {
@@ -265,6 +285,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   env.queue = &queue;
   env.builtins = &builtins;
   env.templates = &templates;
+  env.observer = &tracker;
   for (const char* const* e = ctx.envp(); e != nullptr && *e != nullptr; ++e)
     env.environment.emplace_back(*e);
   engine::Executor executor(std::move(env));
@@ -310,8 +331,10 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   } else if (!o.no_dependents) {
     release = plan_graph_release(executor, child_runs, universe, request, release_options, &cancel);
   }
+  // The end of the tree is printed below, after its summary.
+  if (!o.dry_run) request.print_result = false;
   if (release) {
-    request.print_result = false;  // printed below, for the whole release
+    request.print_result = false;
     if (!o.dry_run && o.resume.empty()) {
       request.run_id = sys::make_run_id();
       release->record(request.run_id);
@@ -329,16 +352,27 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   // Children of fan-outs that did not wait for them: tako exec still waits (SPEC §7.4).
   engine::BackgroundReport background = fan_out->wait_background();
   for (const auto& line : background.lines) printer.line(line);
-  if (background.failed > 0) {
-    printer.error_line("Error: execution failed: " + std::to_string(background.failed) +
-                       " child run(s) not waited for failed");
-  }
   if (release && !o.dry_run && result.recorded) {
     printer.line(graph.headline);
     for (const auto& line : graph.lines) printer.line("  " + line);
   }
-  if (release) print_result(printer, result, graph);
   const bool success = result.success() && graph.success() && background.failed == 0;
+  // A parked tree (tako/poll park: true) is no failure: it exits 0 and waits for --resume.
+  const bool parked =
+      result.status == store::status::kWaiting && graph.success() && background.failed == 0;
+  if (!o.dry_run && !never_started(result)) {
+    const auto runs = tracker.snapshot();
+    for (const auto& line :
+         summary_lines(runs, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 SteadyClock::now() - tracker.start())))
+      printer.line(line);
+    if (!success && !parked && !result.root_id.empty()) {
+      for (const auto& line : failure_footer(runs, options.home.logs(), result.root_id))
+        printer.line(line);
+    }
+  }
+  if (release || !o.dry_run)
+    print_result(printer, result, graph, release != nullptr, background.failed);
   // Workspaces of a successful tree are removed; a failed tree keeps them (SPEC §8).
   if (success && !options.preserve_workspaces && !o.dry_run && !result.root_id.empty()) {
     child_runs.remove_workspaces(options.home.workspaces() / result.root_id,
@@ -359,9 +393,6 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     }
     ctx.output().out << doc.dump(2) << "\n";
   }
-  // A parked tree (tako/poll park: true) is no failure: it exits 0 and waits for --resume.
-  const bool parked = result.status == store::status::kWaiting && graph.success() &&
-                      background.failed == 0;
   if (!success && !parked) ctx.exit_code = 1;
 }
 
