@@ -204,5 +204,15 @@ TEST_F(ExecSummaryE2E, DebugLinesOfAMultiLineCommandKeepTheirPrefix) {
   }
 }
 
+TEST_F(ExecSummaryE2E, ExecHelpListsNoTtyAndVerbose) {
+  auto r = run_tako({"exec", "--help"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("--no-tty"));
+  EXPECT_THAT(r.out, HasSubstr("--verbose"));
+  auto bash = run_tako({"completion", "bash"});
+  EXPECT_THAT(bash.out, HasSubstr("--no-tty"));
+  EXPECT_THAT(bash.out, HasSubstr("--verbose"));
+}
+
 }  // namespace
 }  // namespace tako::testing

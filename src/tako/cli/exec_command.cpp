@@ -11,7 +11,9 @@
 #include "tako/cli/context.h"
 #include "tako/cli/exec_summary.h"
 #include "tako/cli/graph_support.h"
+#include "tako/cli/live_view.h"
 #include "tako/cli/run_tracker.h"
+#include "tako/cli/terminal.h"
 #include "tako/config/durations.h"
 #include "tako/config/loader.h"
 #include "tako/engine/child_run.h"
@@ -69,6 +71,8 @@ struct ExecOptions {
   bool preserve_workspaces = false;
   bool no_dependents = false;
   bool fail_fast = false;
+  bool no_tty = false;
+  bool verbose = false;
   std::string lock_timeout = "0";
 };
 
@@ -250,9 +254,23 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
       options.preserve_workspaces = stored.preserve_workspaces;
   }
 
-  RunTracker tracker;  // the runs of the tree, for the summary
+  // On a terminal, the live view (SPEC §11); piped, with NO_COLOR, TERM=dumb, --no-tty,
+  // --json or --dry-run the plain lines of SPEC §6 and §7.
+  std::unique_ptr<Terminal> terminal;
+  const char* no_color = ctx.getenv("NO_COLOR");
+  if (!o.no_tty && !o.json && !o.dry_run && (no_color == nullptr || *no_color == '\0'))
+    terminal = Terminal::open(STDOUT_FILENO, ctx.getenv("TERM"));
+  RunTracker tracker(terminal ? kLiveTailLines : 0);
+  std::unique_ptr<LiveView> live;
+  if (terminal) {
+    live = std::make_unique<LiveView>(tracker, std::move(terminal), ctx.output().out,
+                                      ctx.output().err);
+  }
   sys::CancelToken cancel;
-  engine::Printer printer(ctx.output().out, ctx.output().err, ctx.output().color, o.json);
+  engine::Printer printer(live ? live->out() : ctx.output().out,
+                          live ? live->err() : ctx.output().err, ctx.output().color, o.json);
+  // Live, steps' output shows as the last lines under each running run; --verbose streams it.
+  if (live) printer.set_echo_step_output(o.verbose);
   sys::SignalWatcher signals([&cancel, &printer](int signo) {
     if (!cancel.cancelled()) {
       printer.error_line(std::string("tako: ") + (signo == SIGINT ? "interrupted" : "terminated") +
@@ -341,6 +359,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     }
   }
 
+  if (live) live->start();
   engine::RunResult result = executor.run(request, &cancel);
   engine::GraphReport graph;
   if (release && o.dry_run && result.success()) {
@@ -360,6 +379,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   // A parked tree (tako/poll park: true) is no failure: it exits 0 and waits for --resume.
   const bool parked =
       result.status == store::status::kWaiting && graph.success() && background.failed == 0;
+  if (live) live->stop();
   if (!o.dry_run && !never_started(result)) {
     const auto runs = tracker.snapshot();
     for (const auto& line :
@@ -412,6 +432,10 @@ void add_exec_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--dry-run", opts->dry_run, "Print what would run; execute and write nothing");
   cmd->add_flag("--debug", opts->debug, "Print each resolved command before it runs");
   cmd->add_flag("--json", opts->json, "Print one JSON document describing the run tree");
+  cmd->add_flag("--no-tty", opts->no_tty,
+                "Print plain lines, no live view, even on a terminal (also NO_COLOR, TERM=dumb)");
+  cmd->add_flag("--verbose", opts->verbose,
+                "On a terminal, also stream every line of every step's output above the live view");
   cmd->add_option("--max-concurrent-repos", opts->max_concurrent_repos,
                   "Runs executing steps at once in the whole tree (default 4)");
   cmd->add_option("--max-depth", opts->max_depth, "Deepest fan-out tree (default 10)");
