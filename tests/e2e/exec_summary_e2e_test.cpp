@@ -118,9 +118,11 @@ TEST_F(ExecSummaryE2E, FailureFooterShowsStepTailLogWorkspaceAndResumeCommand) {
   const std::string root = after(r.out, "Run ID: ");
   ASSERT_FALSE(root.empty()) << r.out;
 
-  // The contract ends: stdout's last line, stderr's last line (SPEC §6).
+  // SPEC §6's lines end with `Success: false`; the summary and the footer follow it, the
+  // resume command last. stderr still ends with the Error line.
   const auto out = lines_of(r.out);
-  EXPECT_EQ(out.back(), "Success: false");
+  EXPECT_EQ(out.back(), "Resume: tako exec --resume " + root + " --failed-only");
+  EXPECT_THAT(r.out, HasSubstr("\nSuccess: false\nSummary: 3 runs in "));
   const auto err = lines_of(r.err);
   ASSERT_FALSE(err.empty());
   EXPECT_EQ(err.back().rfind("Error: execution failed: step 'notify' failed: ", 0), 0u) << r.err;
@@ -151,9 +153,8 @@ TEST_F(ExecSummaryE2E, FailureFooterShowsStepTailLogWorkspaceAndResumeCommand) {
   EXPECT_TRUE(fs::is_directory(workspace));
   EXPECT_THAT(r.out, HasSubstr("Resume: tako exec --resume " + root + " --failed-only\n"));
 
-  // The footer comes after the summary and before the Success line.
+  // The footer comes after the summary.
   EXPECT_LT(r.out.find("Summary: "), r.out.find("Failed: "));
-  EXPECT_LT(r.out.find("Resume: "), r.out.find("Success: false"));
 }
 
 TEST_F(ExecSummaryE2E, RootStepFailureFooterNamesTheRootAndItsCheckout) {
@@ -180,8 +181,11 @@ workflows:
                                "  | checking\n"));
   EXPECT_THAT(r.out, HasSubstr("  Workspace: " + world_.work_dir("acme/solo").string() + "\n"));
   EXPECT_THAT(r.out, HasSubstr("Resume: tako exec --resume " + root + " --failed-only\n"));
-  EXPECT_EQ(lines_of(r.out).back(), "Success: false");
-  EXPECT_EQ(lines_of(r.err).back(), "Error: execution failed: step 'check' failed: exit 1");
+  // SPEC §6's contract lines stay together: the last step line, then the Success line.
+  EXPECT_THAT(r.out, HasSubstr("\n\u2717 check (exit 1, "));
+  EXPECT_THAT(r.out, HasSubstr("s)\nSuccess: false\nSummary: 1 run in "));
+  EXPECT_EQ(lines_of(r.out).back(), "Resume: tako exec --resume " + root + " --failed-only");
+  EXPECT_EQ(r.err, "Error: execution failed: step 'check' failed: exit 1\n");
 }
 
 TEST_F(ExecSummaryE2E, DebugLinesOfAMultiLineCommandKeepTheirPrefix) {

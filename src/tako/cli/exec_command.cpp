@@ -142,10 +142,12 @@ bool never_started(const engine::RunResult& root) {
          root.status == store::status::kFailed && root.steps.empty();
 }
 
-// The end of the tree printed by the command instead of the root run (so that the summary
-// comes before it): the same contract lines (SPEC §6), for the whole tree.
+// The end of the tree printed by the command instead of the root run, so that the summary
+// comes with it: the same contract lines (SPEC §6), for the whole tree. `failure_end` (the
+// summary and footer of a failed tree) follows the Success line, before the Error lines.
 void print_result(engine::Printer& printer, const engine::RunResult& root,
-                  const engine::GraphReport& graph, bool release, int background_failed) {
+                  const engine::GraphReport& graph, bool release, int background_failed,
+                  const std::vector<std::string>& failure_end) {
   if (never_started(root)) {
     printer.error_line("Error: " + root.error);
     return;
@@ -158,6 +160,7 @@ void print_result(engine::Printer& printer, const engine::RunResult& root,
   }
   printer.line(std::string("Success: ") +
                (root.success() && graph.success() && background_failed == 0 ? "true" : "false"));
+  for (const auto& line : failure_end) printer.line(line);
   // The root's error last: stderr ends with the step that failed (SPEC §6).
   if (background_failed > 0) {
     printer.error_line("Error: execution failed: " + std::to_string(background_failed) +
@@ -380,19 +383,28 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   const bool parked =
       result.status == store::status::kWaiting && graph.success() && background.failed == 0;
   if (live) live->stop();
+  // The summary (SPEC §11): a successful (or parked) tree ends with it just before its Success
+  // line, which stays the last; a failed one ends with it and the failure footer, after
+  // `Success: false` (the step lines just before that line are SPEC §6's contract).
+  std::vector<std::string> end_lines;
   if (!o.dry_run && !never_started(result)) {
     const auto runs = tracker.snapshot();
-    for (const auto& line :
-         summary_lines(runs, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 SteadyClock::now() - tracker.start())))
-      printer.line(line);
+    end_lines = summary_lines(runs, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        SteadyClock::now() - tracker.start()));
     if (!success && !parked && !result.root_id.empty()) {
-      for (const auto& line : failure_footer(runs, options.home.logs(), result.root_id))
-        printer.line(line);
+      for (auto& line : failure_footer(runs, options.home.logs(), result.root_id))
+        end_lines.push_back(std::move(line));
     }
   }
+  // A waiting root (not a release) ends with its Waiting lines and no Success line.
+  const bool waiting_root = !release && result.status == store::status::kWaiting;
+  const bool failed_end = !success && !parked && !waiting_root;
+  if (!failed_end) {
+    for (const auto& line : end_lines) printer.line(line);
+    end_lines.clear();
+  }
   if (release || !o.dry_run)
-    print_result(printer, result, graph, release != nullptr, background.failed);
+    print_result(printer, result, graph, release != nullptr, background.failed, end_lines);
   // Workspaces of a successful tree are removed; a failed tree keeps them (SPEC §8).
   if (success && !options.preserve_workspaces && !o.dry_run && !result.root_id.empty()) {
     child_runs.remove_workspaces(options.home.workspaces() / result.root_id,
