@@ -6,7 +6,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <regex>
@@ -30,28 +29,30 @@ std::string quoted(const std::string& s) {
   return out + "'";
 }
 
-// A tmux server of its own (-L), killed with everything in it when the object goes.
+// A tmux server of its own, killed with everything in it when the object goes. Its socket is
+// in the test's directory (-S rather than -L, whose socket file would outlive the test in
+// /tmp/tmux-<uid>/).
 class Tmux {
  public:
   explicit Tmux(const fs::path& dir)
-      : socket_("tako-live-" + std::to_string(::getpid()) + "-" + std::to_string(++count_)),
+      : socket_((dir / ("tmux-" + std::to_string(++count_) + ".sock")).string()),
         conf_(dir / "tmux.conf") {
     // The pane stays after tako exited, so that its last screen can still be read.
     write_file(conf_, "set -g remain-on-exit on\nset -g status off\nset -g history-limit 5000\n");
   }
-  ~Tmux() { run_command({"tmux", "-L", socket_, "kill-server"}); }
+  ~Tmux() { run_command({"tmux", "-S", socket_, "kill-server"}); }
 
   static bool available() { return run_command({"tmux", "-V"}).exit_code == 0; }
 
   // Runs `command` (sh) in a new 160×60 window.
   void start(const std::string& command) {
-    auto r = run_command({"tmux", "-L", socket_, "-f", conf_.string(), "new-session", "-d", "-s",
+    auto r = run_command({"tmux", "-S", socket_, "-f", conf_.string(), "new-session", "-d", "-s",
                           "t", "-x", "160", "-y", "60", command});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   // The visible screen; with `history`, the scroll-back too.
   std::string capture(bool history = false) {
-    std::vector<std::string> argv{"tmux", "-L", socket_, "capture-pane", "-p", "-t", "t"};
+    std::vector<std::string> argv{"tmux", "-S", socket_, "capture-pane", "-p", "-t", "t"};
     if (history) argv.insert(argv.end(), {"-S", "-"});
     return run_command(argv).out;
   }
