@@ -8,6 +8,8 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libsqlite3-dev libre2-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # terminfo, for the live view of `tako exec` (FTXUI is not in Debian 12)
+  libncurses-dev
   graphviz procps time
   python3 python3-jsonschema curl
   # containers (SPEC §9): podman with the runc runtime (crun refuses hybrid cgroups), and

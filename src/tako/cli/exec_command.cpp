@@ -9,7 +9,11 @@
 
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
+#include "tako/cli/exec_summary.h"
 #include "tako/cli/graph_support.h"
+#include "tako/cli/live_view.h"
+#include "tako/cli/run_tracker.h"
+#include "tako/cli/terminal.h"
 #include "tako/config/durations.h"
 #include "tako/config/loader.h"
 #include "tako/engine/child_run.h"
@@ -68,6 +72,8 @@ struct ExecOptions {
   bool preserve_workspaces = false;
   bool no_dependents = false;
   bool fail_fast = false;
+  bool no_tty = false;
+  bool verbose = false;
   std::string lock_timeout = "0";
   std::string executor;  // --executor; "" = TAKO_EXECUTOR, else the stored one, else local
 };
@@ -150,16 +156,36 @@ std::unique_ptr<engine::GraphRelease> plan_graph_release(engine::Executor& execu
                                                 cancel);
 }
 
-// The end of a run printed by the command instead of the root run, when dependents ran after
-// it: the same contract lines (SPEC §6), for the whole release.
+// A root run that never started (bad tako.yml, unknown workflow, invalid inputs, …).
+bool never_started(const engine::RunResult& root) {
+  return !root.success() && !root.recorded && !root.error.empty() &&
+         root.status == store::status::kFailed && root.steps.empty();
+}
+
+// The end of the tree printed by the command instead of the root run, so that the summary
+// comes with it: the same contract lines (SPEC §6), for the whole tree. `failure_end` (the
+// summary and footer of a failed tree) follows the Success line, before the Error lines.
 void print_result(engine::Printer& printer, const engine::RunResult& root,
-                  const engine::GraphReport& graph) {
-  if (!root.success() && !root.recorded && !root.error.empty() &&
-      root.status == store::status::kFailed && root.steps.empty()) {
-    printer.error_line("Error: " + root.error);  // it never started (bad tako.yml, inputs, …)
+                  const engine::GraphReport& graph, bool release, int background_failed,
+                  const std::vector<std::string>& failure_end) {
+  if (never_started(root)) {
+    printer.error_line("Error: " + root.error);
     return;
   }
-  printer.line(std::string("Success: ") + (root.success() && graph.success() ? "true" : "false"));
+  if (!release && root.status == store::status::kWaiting) {
+    for (const auto& w : root.waiting_on) {
+      printer.line("Waiting: " + w + "; resume with: tako exec --resume " + root.root_id);
+    }
+    return;
+  }
+  printer.line(std::string("Success: ") +
+               (root.success() && graph.success() && background_failed == 0 ? "true" : "false"));
+  for (const auto& line : failure_end) printer.line(line);
+  // The root's error last: stderr ends with the step that failed (SPEC §6).
+  if (background_failed > 0) {
+    printer.error_line("Error: execution failed: " + std::to_string(background_failed) +
+                       " child run(s) not waited for failed");
+  }
   if (root.status == store::status::kFailed) {
     printer.error_line("Error: execution failed: " + root.error);
   } else if (root.status == store::status::kCancelled) {
@@ -256,8 +282,23 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     if (executor_name.empty()) options.executor = stored.executor;
   }
 
+  // On a terminal, the live view (SPEC §11); piped, with NO_COLOR, TERM=dumb, --no-tty,
+  // --json or --dry-run the plain lines of SPEC §6 and §7.
+  std::unique_ptr<Terminal> terminal;
+  const char* no_color = ctx.getenv("NO_COLOR");
+  if (!o.no_tty && !o.json && !o.dry_run && (no_color == nullptr || *no_color == '\0'))
+    terminal = Terminal::open(STDOUT_FILENO, ctx.getenv("TERM"));
+  RunTracker tracker(terminal ? kLiveTailLines : 0);
+  std::unique_ptr<LiveView> live;
+  if (terminal) {
+    live = std::make_unique<LiveView>(tracker, std::move(terminal), ctx.output().out,
+                                      ctx.output().err);
+  }
   sys::CancelToken cancel;
-  engine::Printer printer(ctx.output().out, ctx.output().err, ctx.output().color, o.json);
+  engine::Printer printer(live ? live->out() : ctx.output().out,
+                          live ? live->err() : ctx.output().err, ctx.output().color, o.json);
+  // Live, steps' output shows as the last lines under each running run; --verbose streams it.
+  if (live) printer.set_echo_step_output(o.verbose);
   sys::SignalWatcher signals([&cancel, &printer](int signo) {
     if (!cancel.cancelled()) {
       printer.error_line(std::string("tako: ") + (signo == SIGINT ? "interrupted" : "terminated") +
@@ -290,6 +331,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   env.queue = &queue;
   env.builtins = &builtins;
   env.templates = &templates;
+  env.observer = &tracker;
   for (const char* const* e = ctx.envp(); e != nullptr && *e != nullptr; ++e)
     env.environment.emplace_back(*e);
   engine::Executor executor(std::move(env));
@@ -340,14 +382,17 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   } else if (!o.no_dependents) {
     release = plan_graph_release(executor, child_runs, universe, request, release_options, &cancel);
   }
+  // The end of the tree is printed below, after its summary.
+  if (!o.dry_run) request.print_result = false;
   if (release) {
-    request.print_result = false;  // printed below, for the whole release
+    request.print_result = false;
     if (!o.dry_run && o.resume.empty()) {
       request.run_id = sys::make_run_id();
       release->record(request.run_id);
     }
   }
 
+  if (live) live->start();
   engine::RunResult result = executor.run(request, &cancel);
   engine::GraphReport graph;
   if (release && o.dry_run && result.success()) {
@@ -359,16 +404,37 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   // Children of fan-outs that did not wait for them: tako exec still waits (SPEC §7.4).
   engine::BackgroundReport background = fan_out->wait_background();
   for (const auto& line : background.lines) printer.line(line);
-  if (background.failed > 0) {
-    printer.error_line("Error: execution failed: " + std::to_string(background.failed) +
-                       " child run(s) not waited for failed");
-  }
   if (release && !o.dry_run && result.recorded) {
     printer.line(graph.headline);
     for (const auto& line : graph.lines) printer.line("  " + line);
   }
-  if (release) print_result(printer, result, graph);
   const bool success = result.success() && graph.success() && background.failed == 0;
+  // A parked tree (tako/poll park: true) is no failure: it exits 0 and waits for --resume.
+  const bool parked =
+      result.status == store::status::kWaiting && graph.success() && background.failed == 0;
+  if (live) live->stop();
+  // The summary (SPEC §11): a successful (or parked) tree ends with it just before its Success
+  // line, which stays the last; a failed one ends with it and the failure footer, after
+  // `Success: false` (the step lines just before that line are SPEC §6's contract).
+  std::vector<std::string> end_lines;
+  if (!o.dry_run && !never_started(result)) {
+    const auto runs = tracker.snapshot();
+    end_lines = summary_lines(runs, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        SteadyClock::now() - tracker.start()));
+    if (!success && !parked && !result.root_id.empty()) {
+      for (auto& line : failure_footer(runs, options.home.logs(), result.root_id))
+        end_lines.push_back(std::move(line));
+    }
+  }
+  // A waiting root (not a release) ends with its Waiting lines and no Success line.
+  const bool waiting_root = !release && result.status == store::status::kWaiting;
+  const bool failed_end = !success && !parked && !waiting_root;
+  if (!failed_end) {
+    for (const auto& line : end_lines) printer.line(line);
+    end_lines.clear();
+  }
+  if (release || !o.dry_run)
+    print_result(printer, result, graph, release != nullptr, background.failed, end_lines);
   // Workspaces of a successful tree are removed; a failed tree keeps them (SPEC §8).
   if (success && !options.preserve_workspaces && !o.dry_run && !result.root_id.empty()) {
     child_runs.remove_workspaces(options.home.workspaces() / result.root_id,
@@ -389,9 +455,6 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     }
     ctx.output().out << doc.dump(2) << "\n";
   }
-  // A parked tree (tako/poll park: true) is no failure: it exits 0 and waits for --resume.
-  const bool parked = result.status == store::status::kWaiting && graph.success() &&
-                      background.failed == 0;
   if (!success && !parked) ctx.exit_code = 1;
 }
 
@@ -411,6 +474,10 @@ void add_exec_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--dry-run", opts->dry_run, "Print what would run; execute and write nothing");
   cmd->add_flag("--debug", opts->debug, "Print each resolved command before it runs");
   cmd->add_flag("--json", opts->json, "Print one JSON document describing the run tree");
+  cmd->add_flag("--no-tty", opts->no_tty,
+                "Print plain lines, no live view, even on a terminal (also NO_COLOR, TERM=dumb)");
+  cmd->add_flag("--verbose", opts->verbose,
+                "On a terminal, also stream every line of every step's output above the live view");
   cmd->add_option("--max-concurrent-repos", opts->max_concurrent_repos,
                   "Runs executing steps at once in the whole tree (default 4)");
   cmd->add_option("--max-depth", opts->max_depth, "Deepest fan-out tree (default 10)");

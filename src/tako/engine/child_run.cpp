@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "tako/engine/printer.h"
+#include "tako/engine/run_observer.h"
 #include "tako/store/records.h"
 
 namespace tako::engine {
@@ -46,6 +47,17 @@ RunResult ChildRuns::run(Executor& executor, const ChildRunSpec& spec,
     failed.error = std::string("cannot make its workspace: ") + e.what();
     failed.reason = failed.error;
     failed.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    if (RunObserver* observer = executor.observer()) {
+      RunRef ref;
+      ref.run_id = spec.run_id;
+      ref.parent_run = spec.parent.id;
+      ref.parent_step = spec.parent_step;
+      ref.repository = spec.repo.identity;
+      ref.workflow = spec.workflow;
+      ref.kind = spec.kind.empty() ? store::kind::kChild : spec.kind;
+      ref.depth = spec.parent.depth + 1;
+      observer->run_ended(ref, failed);
+    }
     return failed;
   }
 

@@ -3,6 +3,7 @@
 #include "tako/engine/container.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/run_execution.h"
+#include "tako/engine/run_observer.h"
 #include "tako/engine/step_io.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
@@ -149,8 +150,24 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
   const fs::path output_read_path =
       container_output_dir.empty() ? output_file : container_output_dir / "output";
 
-  if (env_.options.debug)
-    printer_.line(req_.output_prefix + "[debug] " + step.id + ": " + masker_->mask(script));
+  if (env_.options.debug) {
+    // Every line carries the run's prefix, so that a multi-line command of a child run stays
+    // attributed among concurrent runs.
+    const std::string head = req_.output_prefix + "[debug] " + step.id + ": ";
+    const std::string masked = masker_->mask(script);
+    std::string_view rest = masked;
+    if (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+    std::string block;
+    while (true) {
+      const size_t nl = rest.find('\n');
+      block += head;
+      block += rest.substr(0, nl);
+      if (nl == std::string_view::npos) break;
+      block += '\n';
+      rest.remove_prefix(nl + 1);
+    }
+    printer_.line(block);
+  }
 
   sys::ProcessSpec spec;
   spec.argv = container.empty() ? shell_argv(script) : container;
@@ -180,7 +197,13 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
   };
   sys::ProcessResult pr;
   {
-    Printer::StepStream stream(printer_, req_.output_prefix, *masker_, sink);
+    std::function<void(std::string_view)> on_line;
+    if (env_.observer != nullptr) {
+      on_line = [this, &step](std::string_view line) {
+        env_.observer->output_line(info_.id, step.id, line);
+      };
+    }
+    Printer::StepStream stream(printer_, req_.output_prefix, *masker_, sink, std::move(on_line));
     spec.on_stdout = [&](std::string_view chunk) {
       stream.out(chunk);
       if (want_out && out_capture.size() < kOutputCaptureCap) out_capture.append(chunk);

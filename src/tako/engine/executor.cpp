@@ -1,7 +1,9 @@
 #include "tako/engine/executor.h"
 
 #include "tako/engine/run_execution.h"
+#include "tako/engine/run_observer.h"
 #include "tako/engine/tree_secrets.h"
+#include "tako/store/records.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/executor.h"
 #include "tako/sys/file_util.h"
@@ -17,6 +19,21 @@ fs::path repo_dir_lock_path(const config::Home& home, const fs::path& repo_dir) 
   fs::path canon = fs::weakly_canonical(fs::absolute(repo_dir), ec);
   if (ec) canon = fs::absolute(repo_dir).lexically_normal();
   return home.locks() / ("dir-" + sys::sha256_hex(canon.string()).substr(0, 24) + ".lock");
+}
+
+RunRef run_ref(const RunRequest& request, const RunResult& result) {
+  RunRef ref;
+  ref.run_id = result.run_id.empty() ? request.run_id : result.run_id;
+  ref.parent_run = request.parent_run;
+  ref.parent_step = request.parent_step;
+  ref.repository = result.repository.empty() ? request.repository : result.repository;
+  ref.workflow = request.workflow;
+  ref.kind = !request.kind.empty()        ? request.kind
+             : request.parent_run.empty() ? std::string(store::kind::kRoot)
+                                          : std::string(store::kind::kChild);
+  ref.depth = request.depth;
+  ref.workspace = request.repo_dir;
+  return ref;
 }
 
 // ---- Executor ----
@@ -35,7 +52,9 @@ Executor::~Executor() = default;
 
 RunResult Executor::run(const RunRequest& request, const sys::CancelToken* cancel) {
   RunExecution execution(*this, env_, request, cancel);
-  return execution.execute();
+  RunResult result = execution.execute();
+  if (env_.observer != nullptr) env_.observer->run_ended(run_ref(request, result), result);
+  return result;
 }
 
 // ---- tree JSON ----

@@ -39,6 +39,7 @@ class TemplateCache;
 namespace tako::engine {
 
 class Printer;
+class RunObserver;
 class RunQueue;
 class SlotLimiter;
 class TreeSecrets;
@@ -144,6 +145,7 @@ struct ExecutorEnv {
   const BuiltinRegistry* builtins = nullptr;
   tmpl::TemplateCache* templates = nullptr;
   std::vector<std::string> environment;  // tako's own KEY=VALUE environment
+  RunObserver* observer = nullptr;       // told what happens in the tree (live view); may be null
 };
 
 class Executor {
@@ -176,6 +178,7 @@ class Executor {
   const RunOptions& options() const { return env_.options; }
   store::RunStore* store() const { return env_.store; }
   Printer& printer() const { return *env_.printer; }
+  RunObserver* observer() const { return env_.observer; }
   const std::vector<std::string>& environment() const { return env_.environment; }
   // The secrets of the tree this Executor runs (SPEC §6).
   TreeSecrets& secrets() const { return *secrets_; }

@@ -43,7 +43,36 @@ FanOutBatch::~FanOutBatch() {
   join();
 }
 
+RunRef FanOutBatch::ref(const FanOutChild& c) const {
+  RunRef r;
+  r.run_id = c.run_id;
+  r.parent_run = run_.id;
+  r.parent_step = step_id_;
+  r.repository = c.repo.identity;
+  r.workflow = c.subscription.workflow;
+  r.kind = store::kind::kChild;
+  r.depth = run_.depth + 1;
+  return r;
+}
+
+void FanOutBatch::settle(const FanOutChild& c) {
+  RunObserver* observer = executor_.observer();
+  if (observer == nullptr || c.executed) return;
+  RunResult r;
+  r.run_id = c.run_id;
+  r.repository = c.repo.identity;
+  r.workflow = c.subscription.workflow;
+  r.status = c.status;
+  r.error = c.reason;
+  r.reason = c.reason;
+  r.duration = c.duration;
+  observer->run_ended(ref(c), r);
+}
+
 void FanOutBatch::start() {
+  if (RunObserver* observer = executor_.observer()) {
+    for (const auto& c : children_) observer->run_queued(ref(c), "queued");
+  }
   const size_t n = std::min<size_t>(static_cast<size_t>(limit_), children_.size());
   for (size_t i = 0; i < n; ++i) threads_.emplace_back([this] { work(); });
 }
@@ -87,11 +116,14 @@ void FanOutBatch::work() {
         running_[i] = true;
       }
       run_child(children_[i]);
+      settle(children_[i]);
       if (fail_fast_ && children_[i].status != store::status::kCompleted &&
           children_[i].status != store::status::kWaiting) {
         stop_ = true;
         group_.cancel();
       }
+    } else {
+      settle(children_[i]);  // cancelled before its turn
     }
     std::lock_guard lock(mu_);
     running_[i] = false;
@@ -168,6 +200,7 @@ void FanOutBatch::run_child(FanOutChild& c) {
   spec.granted_secrets = granted_secrets_;
   spec.withheld_payload = event_.withheld;
   spec.resume = unpark;
+  c.executed = true;
   finish(c, delivery, child_runs_.run(executor_, spec, &group_));
 }
 

@@ -17,6 +17,7 @@
 #include "tako/config/model.h"
 #include "tako/engine/builtin.h"
 #include "tako/engine/event.h"
+#include "tako/engine/run_observer.h"
 #include "tako/repo/universe.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/cancel.h"
@@ -37,7 +38,8 @@ struct FanOutChild {
   bool already_delivered = false;
   bool cached = false;  // every step it ran came from the step cache
   bool started = false;
-  std::vector<std::string> nested;      // the child's own fan-out summaries, indented
+  bool executed = false;            // handed to the executor (which tells the run observer its end)
+  std::vector<std::string> nested;  // the child's own fan-out summaries, indented
   std::vector<std::string> waiting_on;  // status waiting: what it is parked on (tako/poll)
 };
 
@@ -66,6 +68,11 @@ class FanOutBatch {
   void fail(FanOutChild& c, store::DeliveryRecord& delivery, std::string reason);
   void run_child(FanOutChild& c);
   void finish(FanOutChild& c, store::DeliveryRecord& delivery, const RunResult& result);
+  // The run observer's view of child `c`, which has no run id while it is queued.
+  RunRef ref(const FanOutChild& c) const;
+  // Tells the run observer how child `c` ended when it never reached the executor (already
+  // delivered, inputs that failed, cancelled before its turn).
+  void settle(const FanOutChild& c);
 
   ChildRuns& child_runs_;
   const TreeSecrets& secrets_;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tako/engine/printer.h"
+#include "tako/engine/run_observer.h"
 #include "tako/store/run_store.h"
 #include "tako/sys/clock.h"
 
@@ -59,6 +60,7 @@ class GraphRelease::Scheduler {
       : owner_(owner),
         store_(*owner.executor_.store()),
         printer_(owner.executor_.printer()),
+        observer_(owner.executor_.observer()),
         group_(owner.cancel_) {
     const ReleasePlan& plan = owner_.plan_;
     for (const auto& p : plan.nodes) {
@@ -81,6 +83,12 @@ class GraphRelease::Scheduler {
   }
 
   GraphReport run() {
+    if (observer_ != nullptr) {
+      for (const auto& n : nodes_) {
+        if (&n != root_ && !n.restored && n.status == st::kPending)
+          observer_->run_queued(ref(n), "queued");
+      }
+    }
     std::unique_lock lock(mu_);
     save(*root_);
     end(*root_);
@@ -95,6 +103,30 @@ class GraphRelease::Scheduler {
 
  private:
   NodeState& at(const std::string& identity) { return nodes_[index_.at(identity)]; }
+
+  // The run observer's view of dependent `n`: its parent is known only once it starts.
+  RunRef ref(const NodeState& n) const {
+    RunRef r;
+    r.run_id = n.run_id;
+    r.repository = n.plan->identity;
+    r.workflow = owner_.plan_.workflow;
+    r.kind = store::kind::kDependent;
+    r.depth = 1;
+    return r;
+  }
+
+  // Tells the run observer how `n` ended without running (skipped, passed through, restored).
+  void settle(const NodeState& n) {
+    if (observer_ == nullptr) return;
+    RunResult r;
+    r.run_id = n.run_id;
+    r.repository = n.plan->identity;
+    r.workflow = owner_.plan_.workflow;
+    r.status = n.status;
+    r.error = n.reason;
+    r.reason = n.reason;
+    observer_->run_ended(ref(n), r);
+  }
 
   void save(const NodeState& n) {
     store::GraphNodeRecord r;
@@ -179,6 +211,7 @@ class GraphRelease::Scheduler {
     n.status = status;
     n.reason = std::move(reason);
     save(n);
+    settle(n);
     end(n);
   }
 
@@ -283,6 +316,8 @@ class GraphRelease::Scheduler {
       }
     } catch (const std::exception& e) {
       failed.error = std::string("cannot resolve it: ") + e.what();
+      failed.reason = failed.error;
+      if (observer_ != nullptr) observer_->run_ended(ref(n), failed);
       return failed;
     }
     printer_.line("[" + n.plan->identity + "] → " + spec.workflow + " (after " + after + ")");
@@ -353,6 +388,7 @@ class GraphRelease::Scheduler {
   GraphRelease& owner_;
   store::RunStore& store_;
   Printer& printer_;
+  RunObserver* observer_;   // may be null
   sys::CancelToken group_;  // cancels every dependent (--fail-fast, Ctrl-C)
   std::mutex mu_;
   std::condition_variable cv_;

@@ -36,10 +36,12 @@ void Printer::raw(std::string_view text, bool to_err) {
 }
 
 Printer::StepStream::StepStream(Printer& printer, std::string prefix, const SecretMasker& masker,
-                                std::function<void(std::string_view)> sink)
+                                std::function<void(std::string_view)> sink,
+                                std::function<void(std::string_view)> on_line)
     : printer_(printer),
       prefix_(std::move(prefix)),
       sink_(std::move(sink)),
+      on_line_(std::move(on_line)),
       out_mask_(masker),
       err_mask_(masker) {}
 
@@ -56,6 +58,8 @@ void Printer::StepStream::write(std::string_view chunk, SecretMasker::Stream& ma
 void Printer::StepStream::emit(std::string_view text, std::string& partial, bool is_err,
                                bool final) {
   if (sink_ && !text.empty()) sink_(text);
+  if (on_line_) split_lines(text, is_err ? err_pending_ : out_pending_, final);
+  if (!printer_.echo_step_output_) return;
   if (prefix_.empty()) {
     if (!text.empty()) printer_.raw(text, is_err);
     return;
@@ -77,6 +81,21 @@ void Printer::StepStream::emit(std::string_view text, std::string& partial, bool
     partial.clear();
   }
   if (!block.empty()) printer_.raw(block, is_err);
+}
+
+void Printer::StepStream::split_lines(std::string_view text, std::string& partial, bool final) {
+  partial.append(text);
+  size_t start = 0;
+  for (size_t nl; (nl = partial.find('\n', start)) != std::string::npos; start = nl + 1) {
+    std::string_view line(partial.data() + start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    on_line_(line);
+  }
+  partial.erase(0, start);
+  if (final && !partial.empty()) {
+    on_line_(partial);
+    partial.clear();
+  }
 }
 
 void Printer::StepStream::finish() {

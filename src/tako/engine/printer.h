@@ -23,6 +23,9 @@ class Printer {
 
   bool color() const { return color_; }
   bool json_mode() const { return quiet_stdout_; }
+  // Off: steps' output is not written out (a live view shows its last lines instead; the log
+  // files and `on_line` still get all of it). On by default.
+  void set_echo_step_output(bool echo) { echo_step_output_ = echo; }
 
   // One whole line (newline added) on stdout — on stderr in json mode.
   void line(std::string_view text);
@@ -34,11 +37,13 @@ class Printer {
   // The live output of one step. `prefix` ("" for the root run, "[acme/app] " for children)
   // starts every line; `masker` masks secrets, also across chunk boundaries. Chunks go to the
   // terminal as they come (whole lines when prefixed) and, masked, to `sink` if given (the
-  // step's log file and the tail kept in the run store).
+  // step's log file and the tail kept in the run store); `on_line`, if given, gets each whole
+  // masked line without its newline (the run observer's output lines).
   class StepStream {
    public:
     StepStream(Printer& printer, std::string prefix, const SecretMasker& masker,
-               std::function<void(std::string_view)> sink);
+               std::function<void(std::string_view)> sink,
+               std::function<void(std::string_view)> on_line = {});
     ~StepStream();
     void out(std::string_view chunk) { write(chunk, out_mask_, out_line_, false); }
     void err(std::string_view chunk) { write(chunk, err_mask_, err_line_, true); }
@@ -49,11 +54,14 @@ class Printer {
     void write(std::string_view chunk, SecretMasker::Stream& mask, std::string& partial,
                bool is_err);
     void emit(std::string_view text, std::string& partial, bool is_err, bool final);
+    void split_lines(std::string_view text, std::string& partial, bool final);
     Printer& printer_;
     std::string prefix_;
     std::function<void(std::string_view)> sink_;
+    std::function<void(std::string_view)> on_line_;
     SecretMasker::Stream out_mask_, err_mask_;
     std::string out_line_, err_line_;
+    std::string out_pending_, err_pending_;  // partial lines for on_line_
     bool finished_ = false;
   };
 
@@ -65,6 +73,7 @@ class Printer {
   std::ostream& err_;
   bool color_;
   bool quiet_stdout_;
+  bool echo_step_output_ = true;
   std::mutex mu_;
 };
 

@@ -9,6 +9,7 @@ namespace tako::engine {
 void RunExecution::mark_queued(const std::string& holder) {
   printer_.line(req_.output_prefix + "queued: " + info_.repository + " " + info_.workflow +
                 " waits for run " + holder);
+  if (env_.observer != nullptr) env_.observer->run_queued(ref(), "queued: waits for run " + holder);
   if (!recording()) return;
   record_.status = store::status::kQueued;
   env_.store->update_run(record_);

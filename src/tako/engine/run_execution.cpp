@@ -67,6 +67,17 @@ store::RunRecord RunExecution::new_record() const {
   return r;
 }
 
+RunRef RunExecution::ref() const {
+  RunResult partial;
+  partial.run_id = info_.id;
+  partial.repository = info_.repository;
+  return run_ref(req_, partial);
+}
+
+void RunExecution::notify_started() {
+  if (env_.observer != nullptr) env_.observer->run_started(ref());
+}
+
 void RunExecution::fail_setup(RunResult& result, const std::string& message) {
   result.status = store::status::kFailed;
   result.error = masker_->mask(message);
@@ -274,6 +285,7 @@ RunResult RunExecution::execute() {
     if (turn.waited()) mark_running();
   }
 
+  notify_started();
   if (req_.print_header) {
     printer_.line("Executing workflow '" + workflow_->name + "'");
     printer_.line("Run ID: " + info_.id);

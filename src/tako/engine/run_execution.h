@@ -22,6 +22,7 @@
 
 #include "tako/engine/builtin.h"
 #include "tako/engine/executor.h"
+#include "tako/engine/run_observer.h"
 #include "tako/engine/secrets.h"
 #include "tako/engine/slots.h"
 #include "tako/engine/step_cache.h"
@@ -63,6 +64,9 @@ class RunExecution {
   // workflow in the same repository executes; `running` again once its turn came.
   void mark_queued(const std::string& holder);
   void mark_running();
+  // Tells the observer (if any) that this run starts executing steps.
+  void notify_started();
+  RunRef ref() const;
   RunResult& end_queued_run(RunResult& result, Clock::time_point start);
   void fail_setup(RunResult& result, const std::string& message);
   // The record of this run as the request describes it (tree links, repository, event, start).

@@ -112,12 +112,15 @@ std::optional<bool> RunExecution::evaluate_condition(const std::string& expr,
 }
 
 void RunExecution::print_step_line(const StepResult& sr) {
+  if (env_.observer != nullptr) env_.observer->step_ended(info_.id, sr);
   std::string line = req_.output_prefix;
   if (sr.status == store::status::kCompleted) {
     line += printer_.paint("32", kCheck);
     line += " ";
     if (!sr.headline.empty()) {
       line += sr.headline;
+    } else if (sr.cached) {
+      line += sr.id + " (cached)";
     } else if (sr.restored) {
       line += sr.id + " (done in an earlier attempt)";
     } else if (sr.cached) {
@@ -287,6 +290,7 @@ StepResult RunExecution::run_step(const config::Step& step, const std::string& r
   json attempts = json::array();  // failed attempts before the last (retry:)
   if (sr.status.empty()) {
     if (recording()) env_.store->upsert_step(rec);  // status running
+    if (env_.observer != nullptr) env_.observer->step_started(info_.id, step.id);
     const fs::path log_path = logs_dir() / (safe_file_name(record_id) + ".log");
     const int tries = step.retry ? step.retry->attempts : 1;
     auto backoff = step.retry ? step.retry->backoff : std::chrono::milliseconds(0);

@@ -64,5 +64,30 @@ TEST(PrinterTest, ConcurrentLinesNeverInterleave) {
   EXPECT_EQ(count, 800);
 }
 
+// The run observer's lines: whole, masked, without newline, from stdout and stderr alike; with
+// echo off (the live view) nothing reaches the terminal but the log still gets everything.
+TEST(PrinterTest, OnLineGetsWholeMaskedLinesAndEchoOffPrintsNothing) {
+  std::ostringstream out, err, log;
+  Printer p(out, err, false, false);
+  p.set_echo_step_output(false);
+  SecretMasker m({"pw123"});
+  std::vector<std::string> lines;
+  {
+    Printer::StepStream s(
+        p, "", m, [&log](std::string_view t) { log << t; },
+        [&lines](std::string_view l) { lines.emplace_back(l); });
+    s.out("one pw");
+    s.out("123\r\ntw");
+    s.err("oops\n");
+    s.out("o\nlast");
+  }
+  EXPECT_EQ(lines, (std::vector<std::string>{"one ***", "oops", "two", "last"}));
+  EXPECT_EQ(out.str(), "");
+  EXPECT_EQ(err.str(), "");
+  EXPECT_EQ(log.str(), "one ***\r\ntwoops\no\nlast");
+  p.line("✓ build (0.1s)");  // lines still print
+  EXPECT_EQ(out.str(), "✓ build (0.1s)\n");
+}
+
 }  // namespace
 }  // namespace tako::engine
