@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -457,6 +458,44 @@ workflows:
   auto clean = tako({"workspace", "clean"});
   EXPECT_EQ(clean.exit_code, 0) << clean.err;
   EXPECT_NE(Podman::get().all_containers().find("tako-" + id + "-train"), std::string::npos);
+}
+
+TEST_F(ContainerTest, CancelledTreeRemovesItsLongRunningContainers) {
+  yml(std::string(R"yml(version: 0.1.0
+workflows:
+  w:
+    steps:
+      - id: train
+        image: )yml") +
+      kImage + R"yml(
+        long_running: true
+        run: sleep 300
+      - id: wait
+        uses: tako/poll@v1
+        with: {step_id: train, until: "result != null", interval: 1s}
+)yml");
+  CommandResult r;
+  std::thread runner([&] { r = tako({"exec", "w"}); });
+  // Cancel once the poll has started: the train step is recorded completed.
+  bool polling = false;
+  for (int i = 0; i < 3000 && !polling; ++i) {
+    auto status = tako({"status", "--json"});
+    auto doc = nlohmann::json::parse(status.out, nullptr, false);
+    if (!doc.is_discarded() && doc.contains("steps")) {
+      for (const auto& step : doc["steps"])
+        polling =
+            polling || (step.value("id", "") == "train" && step.value("status", "") == "completed");
+    }
+    if (!polling) std::this_thread::sleep_for(20ms);
+  }
+  const pid_t pid = tako_pid();
+  if (pid > 0) ::kill(pid, SIGINT);
+  runner.join();
+  ASSERT_TRUE(polling && pid > 0) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("Cancelled: removed 1 long-running container(s)"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(Podman::get().all_containers(), "");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "tako/engine/container.h"
@@ -225,6 +226,24 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
 
   collect_outputs(step, out_capture, err_capture, output_read_path, o, events);
   return o;
+}
+
+void RunExecution::remove_long_running_containers() {
+  const bool any =
+      std::any_of(workflow_->steps.begin(), workflow_->steps.end(), [&](const auto& s) {
+        return s.long_running && !(s.image.empty() ? workflow_->image : s.image).empty();
+      });
+  if (!any) return;
+  std::map<std::string, std::string> env;
+  for (const auto& kv : env_.environment) {
+    const size_t eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  const std::size_t removed = remove_run_containers(env, info_.id);
+  if (removed > 0) {
+    printer_.error_line(req_.output_prefix + "Cancelled: removed " + std::to_string(removed) +
+                        " long-running container(s)");
+  }
 }
 
 }  // namespace tako::engine

@@ -281,6 +281,20 @@ std::vector<std::string> orphaned_containers(const std::vector<ListedContainer>&
   return names;
 }
 
+std::size_t remove_run_containers(const std::map<std::string, std::string>& env,
+                                  const std::string& run_id) {
+  auto runtime = find_container_runtime(env, nullptr);
+  if (!runtime) return 0;
+  std::vector<std::string> names;
+  try {
+    for (const auto& c : list_containers(*runtime, kLabelRun, run_id)) names.push_back(c.name);
+  } catch (const std::exception&) {
+    return 0;  // nothing to remove that can be found
+  }
+  remove_containers(*runtime, names);
+  return names.size();
+}
+
 void kill_container(const fs::path& runtime, const std::string& name) {
   sys::ProcessSpec spec;
   spec.argv = kill_argv(runtime, name);

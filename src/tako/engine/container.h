@@ -106,6 +106,12 @@ std::vector<ListedContainer> list_containers(const std::filesystem::path& runtim
 std::vector<std::string> orphaned_containers(const std::vector<ListedContainer>& list,
                                              long long now, std::chrono::seconds max_age);
 
+// Removes every container of run `run_id` (label kLabelRun) through the runtime `env` names
+// (tako's environment, as for find_container_runtime); what a cancelled run's long-running
+// steps started (SPEC §9: nothing keeps running after a cancelled tree). Returns how many.
+std::size_t remove_run_containers(const std::map<std::string, std::string>& env,
+                                  const std::string& run_id);
+
 // Kills container `name` (kill_argv), whatever the runtime answers.
 void kill_container(const std::filesystem::path& runtime, const std::string& name);
 // Removes `names` (no-op when empty); false when the runtime failed.

@@ -362,6 +362,7 @@ RunResult RunExecution::execute() {
     }
   }
   if (result.status.empty()) result.status = store::status::kCompleted;
+  if (result.status == store::status::kCancelled) remove_long_running_containers();
   result.duration = since(start);
 
   if (recording()) {
