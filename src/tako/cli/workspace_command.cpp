@@ -36,8 +36,9 @@ void clean_orphaned_containers(Context& ctx) {
     names = engine::orphaned_containers(engine::list_containers(*runtime, engine::kLabelRun, ""),
                                         now, kContainerOrphanAge);
   } catch (const std::exception& e) {
-    ctx.output().err << "tako: could not list containers: " << e.what() << "\n";
-    ctx.exit_code = 1;
+    // The workspaces are clean; a runtime that cannot answer (not set up for this user, its
+    // storage busy) must not make that a failure.
+    ctx.output().err << "tako: warning: orphaned containers not checked: " << e.what() << "\n";
     return;
   }
   if (names.empty()) return;
