@@ -1,3 +1,6 @@
+#include <unistd.h>
+
+#include <algorithm>
 #include <fstream>
 
 #include "tako/engine/container.h"
@@ -102,7 +105,8 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
   // A step with an image runs in a container (SPEC §9), never silently on the host.
   const std::string& image = step.image.empty() ? workflow_->image : step.image;
   std::vector<std::string> container;
-  fs::path container_output_dir;
+  fs::path container_output_dir, container_runtime;
+  std::string running_container;  // its name, when the step runs in a container
   if (!image.empty()) {
     std::string looked_for;
     auto runtime = find_container_runtime(env, &looked_for);
@@ -134,11 +138,32 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
       }
     }
     creq.shell_argv = shell_argv(script);
+    // Named and labelled so that a resume or `tako workspace clean` finds it (resume.cpp).
+    creq.name = container_name(info_.id, step.id);
+    creq.labels = {{kLabelRootRun, info_.root_id}, {kLabelRun, info_.id}, {kLabelStep, step.id}};
+    creq.ulimits = own_ulimits();
+    creq.host_uid = ::getuid();
+    creq.host_gid = ::getgid();
+    if (step.long_running) {
+      // It outlives this attempt of the tree: no $TAKO_OUTPUT (removed with the step), no
+      // TAKO_ROOT_RUN_ID (by which a resume ends the processes of a killed attempt); its
+      // result is .tako/outputs.json in the workspace, which tako/poll step_id: reads.
+      creq.detach = true;
+      creq.labels[kLabelLongRunning] = "true";
+      creq.output_dir.clear();
+      std::erase_if(creq.env_names, [](const std::string& n) {
+        return n == "TAKO_OUTPUT" || n == "TAKO_ROOT_RUN_ID";
+      });
+      fs::create_directories(info_.repo_dir / ".tako", ec);
+      fs::remove(info_.repo_dir / ".tako" / "outputs.json", ec);  // a former attempt's
+    }
     try {
       container = container_argv(creq);
     } catch (const std::exception& e) {
       return fail(std::string("step '") + step.id + "': " + e.what());
     }
+    container_runtime = *runtime;
+    running_container = creq.name;
   }
   struct RemoveDirOnExit {
     fs::path path;
@@ -176,6 +201,10 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
   for (const auto& [k, v] : env) spec.env.push_back(k + "=" + v);
   spec.timeout = step.timeout;
   spec.kill_grace = std::chrono::seconds(10);
+  // The container runs under the runtime's own monitor, not in the podman client's process
+  // group: a timeout or cancellation kills it explicitly, then removes what is left.
+  if (!running_container.empty())
+    spec.on_terminate = [&] { kill_container(container_runtime, running_container); };
 
   bool want_out = false, want_err = false;
   if (step.produces) {
@@ -228,6 +257,8 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
     o.exit_code = std::nullopt;
   else
     o.exit_code = pr.exit_code;
+  if (!running_container.empty() && (pr.cancelled || pr.timed_out || pr.signal != 0))
+    remove_containers(container_runtime, {running_container});
   if (pr.cancelled) {
     o.cancelled = true;
     return fail("cancelled");
@@ -237,6 +268,24 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
 
   collect_outputs(step, out_capture, err_capture, output_read_path, o, events);
   return o;
+}
+
+void RunExecution::remove_long_running_containers() {
+  const bool any =
+      std::any_of(workflow_->steps.begin(), workflow_->steps.end(), [&](const auto& s) {
+        return s.long_running && !(s.image.empty() ? workflow_->image : s.image).empty();
+      });
+  if (!any) return;
+  std::map<std::string, std::string> env;
+  for (const auto& kv : env_.environment) {
+    const size_t eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  const std::size_t removed = remove_run_containers(env, info_.id);
+  if (removed > 0) {
+    printer_.error_line(req_.output_prefix + "Cancelled: removed " + std::to_string(removed) +
+                        " long-running container(s)");
+  }
 }
 
 }  // namespace tako::engine

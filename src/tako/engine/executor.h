@@ -170,7 +170,7 @@ class Executor {
   // Before resuming tree `root_id` whose root ran in `repo_dir` (SPEC §8): ends the processes
   // its killed attempt left running (SIGTERM, SIGKILL after 10 s) and its Slurm jobs (found by
   // their comment, when the tree ran with the slurm executor) and marks the child runs it
-  // left unfinished `abandoned`. Throws std::runtime_error when the tree's tako is still
+  // left unfinished `abandoned`; removes its containers. Throws std::runtime_error when the tree's tako is still
   // alive (it holds the root's lock). Returns how many processes it ended.
   std::size_t close_killed_attempt(const std::string& root_id,
                                    const std::filesystem::path& repo_dir);
@@ -186,6 +186,10 @@ class Executor {
   sys::ProcessExecutor& process_executor() const { return *process_executor_; }
 
  private:
+  // The containers of tree `root_id` a killed attempt left (long-running ones excepted),
+  // removed through the container runtime when there is one; returns how many.
+  std::size_t remove_killed_attempt_containers(const std::string& root_id);
+
   ExecutorEnv env_;
   std::unique_ptr<TreeSecrets> secrets_;
   std::unique_ptr<sys::ProcessExecutor> process_executor_;

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include "tako/engine/container.h"
 #include "tako/engine/executor.h"
 #include "tako/engine/printer.h"
 #include "tako/repo/file_lock.h"
@@ -9,6 +10,29 @@
 #include "tako/sys/survivors.h"
 
 namespace tako::engine {
+
+std::size_t Executor::remove_killed_attempt_containers(const std::string& root_id) {
+  std::map<std::string, std::string> env;
+  for (const auto& kv : env_.environment) {
+    const size_t eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  auto runtime = find_container_runtime(env, nullptr);
+  if (!runtime) return 0;  // then no step of the tree can have started a container
+  std::vector<std::string> names;
+  try {
+    for (const auto& c : list_containers(*runtime, kLabelRootRun, root_id))
+      if (!c.long_running) names.push_back(c.name);
+  } catch (const std::exception& e) {
+    env_.printer->error_line("Resuming: could not list the containers of the killed attempt: " +
+                             std::string(e.what()));
+    return 0;
+  }
+  if (!remove_containers(*runtime, names)) {
+    env_.printer->error_line("Resuming: could not remove container(s) of the killed attempt");
+  }
+  return names.size();
+}
 
 RunRequest Executor::resume_request(const std::string& run_id) {
   if (env_.store == nullptr) throw std::runtime_error("no run store");
@@ -75,6 +99,13 @@ std::size_t Executor::close_killed_attempt(const std::string& root_id,
                                " job(s) still queued or running from the "
                                "killed attempt");
     }
+  }
+  // The killed attempt's containers run under the runtime, not as tako's descendants: found
+  // by their label and removed (long-running ones outlive attempts on purpose, SPEC §9).
+  const std::size_t containers = remove_killed_attempt_containers(root_id);
+  if (containers > 0) {
+    env_.printer->error_line("Resuming: removed " + std::to_string(containers) +
+                             " container(s) of the killed attempt");
   }
   // Every step process carries TAKO_ROOT_RUN_ID (command_step.cpp).
   const std::size_t ended =

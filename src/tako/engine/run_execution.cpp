@@ -377,6 +377,7 @@ RunResult RunExecution::execute() {
     }
   }
   if (result.status.empty()) result.status = store::status::kCompleted;
+  if (result.status == store::status::kCancelled) remove_long_running_containers();
   result.duration = since(start);
   // A run whose every step that ran came from the step cache is shown as cached.
   result.cached = result.status == store::status::kCompleted &&

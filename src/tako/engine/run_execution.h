@@ -72,6 +72,8 @@ class RunExecution {
   // The record of this run as the request describes it (tree links, repository, event, start).
   store::RunRecord new_record() const;
   StepResult run_step(const config::Step& step, const std::string& record_id, int seq);
+  // A cancelled run removes the containers its long_running steps started (command_step.cpp).
+  void remove_long_running_containers();
   StepOutcome run_command(const config::Step& step, const std::string& record_id,
                           const std::filesystem::path& log_path, std::vector<ProducedEvent>& events,
                           std::string& tail);

@@ -218,6 +218,7 @@ ProcessResult run_process(const ProcessSpec& spec, const CancelToken* cancel) {
   auto terminate = [&] {
     if (term_sent) return;
     term_sent = true;
+    if (spec.on_terminate) spec.on_terminate();
     ::kill(-pgid, SIGTERM);
     kill_at = Clock::now() + spec.kill_grace;
     kill_pending = true;

@@ -32,6 +32,10 @@ struct ProcessSpec {
   std::function<void(std::string_view)> on_stdout;  // chunks, called from the calling thread
   std::function<void(std::string_view)> on_stderr;
   std::optional<std::string> stdin_data;  // none: stdin is /dev/null
+  // Called once, from the calling thread, when a timeout or cancellation starts terminating
+  // the process, before its group gets SIGTERM: what the process started outside its group
+  // (a container, which the runtime's own daemon process keeps) is stopped there.
+  std::function<void()> on_terminate;
 };
 
 struct ProcessResult {

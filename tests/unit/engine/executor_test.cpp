@@ -459,7 +459,12 @@ workflows:
   ASSERT_TRUE(r.success()) << r.error;
   EXPECT_NE(f.out.str().find("in container fast"), std::string::npos) << f.out.str();
   std::string args = testing::read_file(bin / "args");
-  EXPECT_NE(args.find("run --rm --user 1001 --read-only"), std::string::npos) << args;
+  EXPECT_NE(args.find("run --rm --name tako-" + r.run_id + "-build --label"), std::string::npos)
+      << args;
+  EXPECT_NE(args.find("--label tako.step_id=build --user 1001:1001"), std::string::npos) << args;
+  EXPECT_NE(args.find("--read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges"),
+            std::string::npos)
+      << args;
   EXPECT_NE(args.find("--volume " + repo.string() + ":/workspace"), std::string::npos) << args;
   EXPECT_NE(args.find("--env MODE"), std::string::npos) << args;
   EXPECT_NE(args.find("alpine /bin/sh -c"), std::string::npos) << args;

@@ -103,6 +103,31 @@ TEST(ProcessTest, TimeoutTerminatesTheGroup) {
   EXPECT_EQ(c.result.describe(), "timed out");
 }
 
+TEST(ProcessTest, OnTerminateRunsOnceBeforeTheGroupIsSignalled) {
+  // The hook stops what the process started outside its group (a container); here it is
+  // what ends the process, before any SIGTERM could.
+  ProcessSpec spec = sh("trap '' TERM; echo ready; while [ ! -f stop ]; do sleep 0.05; done");
+  testing::TempDir dir;
+  spec.cwd = dir.path();
+  spec.timeout = 100ms;
+  spec.kill_grace = 30s;
+  int calls = 0;
+  spec.on_terminate = [&] {
+    ++calls;
+    testing::write_file(dir / "stop", "");
+  };
+  auto c = run_captured(spec);
+  EXPECT_TRUE(c.result.timed_out);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(c.result.exit_code, 0);  // it ended by itself, long before SIGKILL
+  // Without a timeout or cancellation it is never called.
+  calls = 0;
+  ProcessSpec quick = sh("true");
+  quick.on_terminate = [&] { ++calls; };
+  EXPECT_TRUE(run_process(quick).ok());
+  EXPECT_EQ(calls, 0);
+}
+
 TEST(ProcessTest, SigkillAfterGraceWhenTermIsIgnored) {
   ProcessSpec spec = sh("trap '' TERM; echo ready; while :; do sleep 0.05; done");
   spec.timeout = 100ms;
