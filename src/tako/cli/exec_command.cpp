@@ -163,11 +163,13 @@ bool never_started(const engine::RunResult& root) {
 }
 
 // The end of the tree printed by the command instead of the root run, so that the summary
-// comes with it: the same contract lines (SPEC §6), for the whole tree. `failure_end` (the
-// summary and footer of a failed tree) follows the Success line, before the Error lines.
+// comes with it: the same contract lines (SPEC §6), for the whole tree. `end` (the summary,
+// and the footer of a failed tree) follows the Success line — every tako exec ends with it
+// (SPEC §11), and the step lines just before `Success:` stay SPEC §6's — before the Error
+// lines on stderr.
 void print_result(engine::Printer& printer, const engine::RunResult& root,
                   const engine::GraphReport& graph, bool release, int background_failed,
-                  const std::vector<std::string>& failure_end) {
+                  const std::vector<std::string>& end) {
   if (never_started(root)) {
     printer.error_line("Error: " + root.error);
     return;
@@ -176,11 +178,12 @@ void print_result(engine::Printer& printer, const engine::RunResult& root,
     for (const auto& w : root.waiting_on) {
       printer.line("Waiting: " + w + "; resume with: tako exec --resume " + root.root_id);
     }
+    for (const auto& line : end) printer.line(line);
     return;
   }
   printer.line(std::string("Success: ") +
                (root.success() && graph.success() && background_failed == 0 ? "true" : "false"));
-  for (const auto& line : failure_end) printer.line(line);
+  for (const auto& line : end) printer.line(line);
   // The root's error last: stderr ends with the step that failed (SPEC §6).
   if (background_failed > 0) {
     printer.error_line("Error: execution failed: " + std::to_string(background_failed) +
@@ -413,9 +416,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   const bool parked =
       result.status == store::status::kWaiting && graph.success() && background.failed == 0;
   if (live) live->stop();
-  // The summary (SPEC §11): a successful (or parked) tree ends with it just before its Success
-  // line, which stays the last; a failed one ends with it and the failure footer, after
-  // `Success: false` (the step lines just before that line are SPEC §6's contract).
+  // The summary (SPEC §11), after the Success line; a failed tree adds the failure footer.
   std::vector<std::string> end_lines;
   if (!o.dry_run && !never_started(result)) {
     const auto runs = tracker.snapshot();
@@ -425,13 +426,6 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
       for (auto& line : failure_footer(runs, options.home.logs(), result.root_id))
         end_lines.push_back(std::move(line));
     }
-  }
-  // A waiting root (not a release) ends with its Waiting lines and no Success line.
-  const bool waiting_root = !release && result.status == store::status::kWaiting;
-  const bool failed_end = !success && !parked && !waiting_root;
-  if (!failed_end) {
-    for (const auto& line : end_lines) printer.line(line);
-    end_lines.clear();
   }
   if (release || !o.dry_run)
     print_result(printer, result, graph, release != nullptr, background.failed, end_lines);
