@@ -356,6 +356,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
              {"inputs", result.inputs}};
       if (!result.error.empty()) doc["error"] = result.error;
       if (release) doc["graph"] = engine::plan_json(release->plan());
+      if (o.dry_run) doc["fan_out_plans"] = fan_out->plans();
     }
     ctx.output().out << doc.dump(2) << "\n";
   }

@@ -8,6 +8,7 @@
 #include "tako/engine/child_run.h"
 #include "tako/engine/fan_out_batch.h"
 #include "tako/engine/fan_out_matching.h"
+#include "tako/engine/fan_out_plan.h"
 #include "tako/engine/fan_out_summary.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/subscription_index.h"
@@ -121,6 +122,35 @@ std::string FanOutStep::describe(StepContext& ctx) {
   } catch (const std::exception& e) {
     return std::string("fan-out: cannot resolve the event yet: ") + e.what();
   }
+}
+
+std::vector<std::string> FanOutStep::dry_run_plan(StepContext& ctx) {
+  Event event;
+  try {
+    event = build_event(ctx);
+  } catch (const std::exception&) {
+    return {};  // describe() said why
+  }
+  FanOutPlan fan_out_plan;
+  try {
+    fan_out_plan = plan_fan_out(ctx.step().id, event, child_runs_.universe(), !ctx.options().local,
+                                ctx.templates());
+  } catch (const std::exception& e) {
+    return {std::string("plan: discovery failed: ") + e.what()};
+  }
+  for (const auto& w : fan_out_plan.warnings) ctx.printer().error_line("Warning: " + w);
+  nlohmann::json j = fan_out_plan.to_json();
+  j["run"] = ctx.run().repository;
+  {
+    std::lock_guard lock(mu_);
+    plans_.push_back(std::move(j));
+  }
+  return fan_out_plan.lines();
+}
+
+nlohmann::json FanOutStep::plans() const {
+  std::lock_guard lock(mu_);
+  return plans_;
 }
 
 StepOutcome FanOutStep::run(StepContext& ctx) {
