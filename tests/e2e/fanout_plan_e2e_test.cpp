@@ -1,4 +1,5 @@
-// End-to-end tests of the fan-out plan (`tako exec --dry-run`): docs/fan-out.md. Real bare git
+// End-to-end tests of the fan-out plan (`tako exec --dry-run`) and of simulated events
+// (`tako exec --event`, `--event-type --payload`): docs/fan-out.md. Real bare git
 // repositories, the real tako binary.
 
 #include <gmock/gmock.h>
@@ -79,6 +80,13 @@ std::string app_yml(const std::string& identity, const std::string& mark,
   }
   y += "    workflow: test\n    inputs:\n      version: \"{{ .event.payload.version }}\"\n";
   return y;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
 }
 
 class FanOutPlanE2E : public ::testing::Test {
@@ -212,6 +220,165 @@ TEST_F(FanOutPlanE2E, LocalDryRunPlansFromTheCacheAlone) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out,
               HasSubstr("[dry-run]   plan over 5 repositories of the universe: 1 would run\n"));
+  EXPECT_TRUE(nothing_marked());
+}
+
+// ---- simulated events: tako exec --event ----
+
+class SimulatedEventE2E : public FanOutPlanE2E {
+ protected:
+  void SetUp() override {
+    world_.add_repo("acme/app", app_yml("acme/app", mark("app"),
+                                        {"semver.major(event.payload.version) >= 1"}, "^1.0.0"));
+  }
+  std::string event_json(const std::string& version, const std::string& schema = "1.2.0") {
+    return "{\"type\": \"lib_built\", \"schema_version\": \"" + schema +
+           "\", \"source\": \"acme/lib\", \"artifact\": \"lib\", \"payload\": {\"version\": \"" +
+           version + "\"}}";
+  }
+};
+
+TEST_F(SimulatedEventE2E, FromAFileRunsTheSubscriptionsWorkflowWithMappedInputs) {
+  auto file = write("event.json", event_json("1.5.0"));
+  auto r = tako({"exec", "--event", file.string(), "--root", app_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Executing workflow 'test'\n"));
+  EXPECT_THAT(r.out, HasSubstr("Inputs:\n  version: 1.5.0\n"));
+  EXPECT_THAT(r.out, HasSubstr("Success: true\n"));
+  EXPECT_THAT(r.err, HasSubstr("Simulated event lib_built 1.2.0 from acme/lib:lib → acme/app "
+                               "subscription 1: workflow test"));
+  EXPECT_EQ(read(marks() / "app"), "lib_built acme/lib 1.5.0 {\"version\":\"1.5.0\"}\n");
+  // Recorded like a root run: status and state see it, with its event.
+  auto status = tako({"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, HasSubstr(" test acme/app [COMPLETED]"));
+  auto runs = tako({"status", "--json"});
+  auto doc = nlohmann::json::parse(runs.out);
+  EXPECT_EQ(doc["event"]["type"], "lib_built") << doc.dump(2);
+  EXPECT_EQ(doc["event"]["payload"]["version"], "1.5.0");
+  // Naming the workflow is fine when it is the subscription's.
+  fs::remove(marks() / "app");
+  r = tako({"exec", "test", "--event", file.string(), "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(fs::exists(marks() / "app"));
+}
+
+TEST_F(SimulatedEventE2E, FromFlags) {
+  auto r = tako({"exec", "--event-type", "lib_built", "--payload", "{\"version\": \"1.6.0\"}",
+                 "--root", app_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(read(marks() / "app"), "lib_built acme/lib 1.6.0 {\"version\":\"1.6.0\"}\n");
+}
+
+TEST_F(SimulatedEventE2E, AFalseFilterRunsNothing) {
+  auto r = tako({"exec", "--event-type", "lib_built", "--payload", "{\"version\": \"0.9.0\"}",
+                 "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Error: event lib_built from acme/lib:lib does not run anything in "
+                               "acme/app: subscription 1 (workflow test): filtered out: "
+                               "semver.major(event.payload.version) >= 1; nothing was run\n"));
+  EXPECT_THAT(r.out, Not(HasSubstr("Executing workflow")));
+  EXPECT_TRUE(nothing_marked());
+  EXPECT_THAT(tako({"runs"}).out, Not(HasSubstr("exec-")));  // no run recorded
+}
+
+TEST_F(SimulatedEventE2E, SchemaOutOfRangeRunsNothing) {
+  auto file = write("event.json", event_json("1.5.0", "2.0.0"));
+  auto r = tako({"exec", "--event", file.string(), "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("schema version 2.0.0 not in range ^1.0.0; nothing was run"));
+  EXPECT_TRUE(nothing_marked());
+}
+
+TEST_F(SimulatedEventE2E, AnotherWorkflowThanTheSubscriptionsIsRefused) {
+  auto file = write("event.json", event_json("1.5.0"));
+  auto r = tako({"exec", "other", "--event", file.string(), "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("runs workflow 'test' of acme/app (subscription 1 (workflow "
+                               "test)), not 'other'"));
+  EXPECT_TRUE(nothing_marked());
+}
+
+TEST_F(SimulatedEventE2E, AnEventNoSubscriptionNamesRunsNothing) {
+  auto r = tako({"exec", "--event-type", "lib_removed", "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("acme/app has no subscription to 'lib_removed' events: its "
+                               "subscriptions: 1. acme/lib:lib [lib_built] → test"));
+  auto file = write("event.json", "{\"type\": \"lib_built\", \"source\": \"acme/other\"}");
+  r = tako({"exec", "--event", file.string(), "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("event lib_built from acme/other:default: acme/app has no "
+                               "subscription naming it"));
+  EXPECT_TRUE(nothing_marked());
+}
+
+TEST_F(SimulatedEventE2E, BadEventFilesAreNamedWithThePosition) {
+  auto bad = write("bad.json", "{\"type\": \"lib_built\",\n  \"source\": }\n");
+  auto r = tako({"exec", "--event", bad.string(), "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Error: " + bad.string() + ":2:13: malformed JSON: "));
+
+  auto missing = write("missing.json", "{\"type\": \"lib_built\", \"payload\": {}}");
+  r = tako({"exec", "--event", missing.string(), "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr(missing.string() + ": missing field 'source'"));
+
+  auto typed = write("typed.json",
+                     "{\"type\": \"lib_built\", \"source\": \"acme/lib\", "
+                     "\"payload\": [1]}");
+  r = tako({"exec", "--event", typed.string(), "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err,
+              HasSubstr(typed.string() + ": field 'payload' must be an object, found array"));
+
+  auto huge = write("huge.json", event_json(std::string(70000, 'x')));
+  r = tako({"exec", "--event", huge.string(), "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("bytes; the limit is 65536"));
+
+  r = tako(
+      {"exec", "--event-type", "lib_built", "--payload", "{\"version\": ", "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Error: --payload:1:13: malformed JSON: "));
+  EXPECT_TRUE(nothing_marked());
+}
+
+TEST_F(SimulatedEventE2E, UsageErrors) {
+  auto file = write("event.json", event_json("1.5.0"));
+  auto r = tako({"exec", "--payload", "{}", "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--payload needs --event-type"));
+  r = tako({"exec", "--event", file.string(), "--event-type", "x", "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  r = tako({"exec", "--event", file.string(), "--inputs.version=2", "--root", app_dir()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--inputs.* cannot be given"));
+  EXPECT_TRUE(nothing_marked());
+}
+
+TEST_F(SimulatedEventE2E, AnEventRecordedByARealFanOutIsAcceptedAsIs) {
+  world_.add_repo("acme/lib", lib_yml({"acme/app"}));
+  auto r = tako({"exec", "release", "--root", lib_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_TRUE(fs::exists(marks() / "app"));
+  const std::string delivered = read(marks() / "app");
+  fs::remove(marks() / "app");
+  const size_t at = r.out.find("Run ID: ") + 8;
+  const std::string run_id = r.out.substr(at, r.out.find('\n', at) - at);
+  auto inspect = tako({"state", "inspect", run_id, "--show-events"});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  auto doc = nlohmann::json::parse(inspect.out);
+  ASSERT_EQ(doc["events"].size(), 1u);
+  // One event object as printed, and the whole document holding it.
+  auto one = write("one.json", doc["events"][0].dump(2));
+  r = tako({"exec", "--event", one.string(), "--root", app_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(read(marks() / "app"), delivered);
+  fs::remove(marks() / "app");
+  auto whole = write("whole.json", inspect.out);
+  r = tako({"exec", "--event", whole.string(), "--root", app_dir(), "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Dry run: nothing is executed"));
   EXPECT_TRUE(nothing_marked());
 }
 
