@@ -18,6 +18,7 @@
 #include "tako/config/loader.h"
 #include "tako/engine/child_run.h"
 #include "tako/engine/default_builtins.h"
+#include "tako/engine/event_simulation.h"
 #include "tako/engine/executor.h"
 #include "tako/engine/fan_out_step.h"
 #include "tako/engine/graph_release.h"
@@ -76,6 +77,10 @@ struct ExecOptions {
   bool verbose = false;
   std::string lock_timeout = "0";
   std::string executor;  // --executor; "" = TAKO_EXECUTOR, else the stored one, else local
+  std::string event_file;  // --event FILE.json
+  std::string event_type;  // --event-type T
+  std::string payload;     // --payload JSON ("": {})
+  bool simulates_event() const { return !event_file.empty() || !event_type.empty(); }
 };
 
 // --executor, else TAKO_EXECUTOR, checked against the executors tako has (SPEC §9); "" when
@@ -200,9 +205,55 @@ void print_result(engine::Printer& printer, const engine::RunResult& root,
   }
 }
 
+// `--event FILE.json` / `--event-type T --payload JSON` (docs/fan-out.md): the event applied
+// to the root's subscriptions, as a fan-out would; `request` then runs the chosen workflow with
+// the mapped inputs and the event, like a child run. Throws when nothing would run.
+void simulate_event(const ExecOptions& o, engine::RunRequest& request, engine::Printer& printer,
+                    tmpl::TemplateCache& templates) {
+  const fs::path tako_yml = request.repo_dir / "tako.yml";
+  const config::TakoFile file = config::load_file(tako_yml);
+  repo::RepoEntry root;
+  root.identity = request.repository.empty()
+                      ? repo::identity_of_checkout(request.repo_dir, tako_yml)
+                      : request.repository;
+  root.dir = request.repo_dir;
+  root.kind = repo::RepoKind::kRoot;
+  root.tako_yml = tako_yml;
+  engine::Event event;
+  if (!o.event_file.empty()) {
+    event = engine::read_event_file(o.event_file);
+  } else {
+    event.type = o.event_type;
+    if (!o.payload.empty()) event.payload = engine::parse_payload_json(o.payload);
+  }
+  engine::complete_event(event, root.identity, file);
+  if (request.run_id.empty()) request.run_id = sys::make_run_id();
+  event.id = engine::make_event_id(request.run_id, event);
+  const engine::SimulatedDelivery d =
+      engine::deliver_event(root, file, event, o.workflow, templates);
+  for (const auto& w : d.warnings) printer.error_line("Warning: " + w);
+  printer.error_line("Simulated event " + event.type +
+                     (event.schema_version.empty() ? "" : " " + event.schema_version) + " from " +
+                     event.source + ":" + event.artifact + " → " + root.identity +
+                     " subscription " + std::to_string(d.subscription) + ": workflow " +
+                     d.workflow);
+  request.workflow = d.workflow;
+  request.inputs = d.inputs;
+  request.event = event.to_json();
+  request.event_id = event.id;
+}
+
 void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   const auto inputs = parse_inputs(cmd.remaining());
-  if (o.resume.empty() && o.workflow.empty()) {
+  if (!o.event_file.empty() && !o.event_type.empty())
+    throw UsageError("--event and --event-type exclude each other");
+  if (!o.payload.empty() && o.event_type.empty())
+    throw UsageError("--payload needs --event-type (or put the payload in the --event file)");
+  if (o.simulates_event() && !o.resume.empty())
+    throw UsageError("--resume continues a recorded run: --event cannot be given");
+  if (o.simulates_event() && !inputs.empty())
+    throw UsageError("--event maps the inputs from the subscription: --inputs.* cannot be given");
+  if (o.resume.empty() && o.workflow.empty() && !o.simulates_event()) {
     throw UsageError("tako exec needs a workflow name (or --resume RUN_ID)");
   }
   if (!o.resume.empty() && !o.workflow.empty()) {
@@ -363,6 +414,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     request.tako_yml = request.repo_dir / "tako.yml";
     request.workflow = o.workflow;
     request.inputs = inputs;
+    if (o.simulates_event()) simulate_event(o, request, printer, templates);
   }
 
   universe.set_root(
@@ -382,7 +434,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
       release = engine::GraphRelease::restore(executor, child_runs, o.resume, &cancel,
                                               options.max_concurrent_repos, o.fail_fast);
     }
-  } else if (!o.no_dependents) {
+  } else if (!o.no_dependents && !o.simulates_event()) {
     release = plan_graph_release(executor, child_runs, universe, request, release_options, &cancel);
   }
   // The end of the tree is printed below, after its summary.
@@ -446,6 +498,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
              {"inputs", result.inputs}};
       if (!result.error.empty()) doc["error"] = result.error;
       if (release) doc["graph"] = engine::plan_json(release->plan());
+      if (o.dry_run) doc["fan_out_plans"] = fan_out->plans();
     }
     ctx.output().out << doc.dump(2) << "\n";
   }
@@ -489,6 +542,11 @@ void add_exec_command(CLI::App& app, Context& ctx) {
       "Wait this long for a root locked by another run (e.g. 30s, 5m; default 0: fail at once)");
   cmd->add_option("--executor", opts->executor,
                   "Where step processes run: local (default) or slurm (also TAKO_EXECUTOR)");
+  cmd->add_option("--event", opts->event_file,
+                  "Run the root's subscription to the event in FILE.json, as if it had arrived");
+  cmd->add_option("--event-type", opts->event_type,
+                  "Like --event, for an event of type T from the subscription's source");
+  cmd->add_option("--payload", opts->payload, "With --event-type: the event payload (JSON object)");
   add_common_options(*cmd, ctx.options(),
                      kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption);
   cmd->callback([&ctx, cmd, opts] { run_exec(ctx, *cmd, *opts); });

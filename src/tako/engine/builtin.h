@@ -147,6 +147,11 @@ class BuiltinStep {
   virtual StepOutcome run(StepContext& ctx) = 0;
   // For --dry-run: one line saying what it would do (default: "uses <name> with <json>").
   virtual std::string describe(StepContext& ctx);
+  // For --dry-run: more lines printed under describe()'s, indented (a fan-out's plan).
+  virtual std::vector<std::string> dry_run_plan(StepContext& ctx) {
+    (void)ctx;
+    return {};
+  }
 };
 
 // The built-ins available to an Executor, keyed by their exact `uses` ("tako/fan-out@v1").

@@ -2,6 +2,7 @@
 
 #include "tako/engine/child_run.h"
 #include "tako/engine/executor.h"
+#include "tako/engine/fan_out_matching.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/tree_secrets.h"
 #include "tako/sys/clock.h"
@@ -165,21 +166,20 @@ void FanOutBatch::run_child(FanOutChild& c) {
   child_runs_.note_child(printer_);
 
   std::map<std::string, std::string> inputs;
-  const json data{{"event", event_.to_json()}};
-  for (const auto& [name, text] : c.subscription.inputs) {
-    try {
-      inputs[name] = templates_.get(text)->render(data);
-    } catch (const std::exception& e) {
-      c.duration = since(started);
-      std::string why = e.what();
-      for (const auto& field : event_.withheld) {
-        if (text.find(field) != std::string::npos)
-          why += "; event payload field '" + field +
-                 "' was withheld because it contained a secret value";
-      }
-      return fail(c, delivery, "input '" + name + "': " + why);
+  try {
+    inputs = render_subscription_inputs(c.subscription, event_, templates_);
+  } catch (const InputRenderError& e) {
+    c.duration = since(started);
+    std::string why = e.what();
+    for (const auto& field : event_.withheld) {
+      if (e.text.find(field) != std::string::npos)
+        why += "; event payload field '" + field +
+               "' was withheld because it contained a secret value";
     }
-    if (secrets_.contains_value(inputs[name])) {
+    return fail(c, delivery, why);
+  }
+  for (const auto& [name, value] : inputs) {
+    if (secrets_.contains_value(value)) {
       // Structured data is withheld, never masked (SPEC §6).
       c.duration = since(started);
       return fail(c, delivery,

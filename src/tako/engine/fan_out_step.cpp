@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <optional>
 
-#include "tako/cel/cel.h"
 #include "tako/engine/child_run.h"
 #include "tako/engine/fan_out_batch.h"
+#include "tako/engine/fan_out_matching.h"
+#include "tako/engine/fan_out_plan.h"
 #include "tako/engine/fan_out_summary.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/subscription_index.h"
@@ -123,6 +124,35 @@ std::string FanOutStep::describe(StepContext& ctx) {
   }
 }
 
+std::vector<std::string> FanOutStep::dry_run_plan(StepContext& ctx) {
+  Event event;
+  try {
+    event = build_event(ctx);
+  } catch (const std::exception&) {
+    return {};  // describe() said why
+  }
+  FanOutPlan fan_out_plan;
+  try {
+    fan_out_plan = plan_fan_out(ctx.step().id, event, child_runs_.universe(), !ctx.options().local,
+                                ctx.templates());
+  } catch (const std::exception& e) {
+    return {std::string("plan: discovery failed: ") + e.what()};
+  }
+  for (const auto& w : fan_out_plan.warnings) ctx.printer().error_line("Warning: " + w);
+  nlohmann::json j = fan_out_plan.to_json();
+  j["run"] = ctx.run().repository;
+  {
+    std::lock_guard lock(mu_);
+    plans_.push_back(std::move(j));
+  }
+  return fan_out_plan.lines();
+}
+
+nlohmann::json FanOutStep::plans() const {
+  std::lock_guard lock(mu_);
+  return plans_;
+}
+
 StepOutcome FanOutStep::run(StepContext& ctx) {
   StepOutcome outcome;
   auto failed = [&outcome](std::string reason) {
@@ -175,47 +205,24 @@ StepOutcome FanOutStep::run(StepContext& ctx) {
   const SubscriptionIndex::Stats stats = index.refresh(/*fetch_clones=*/!ctx.options().local);
   for (const auto& w : index.warnings()) ctx.printer().error_line("Warning: " + w);
   FilterCache filters;
-  const cel::Activation filter_vars = filter_activation(event);
   std::vector<FanOutChild> matched;
   std::vector<std::pair<std::string, std::string>> notes;  // skipped / ignored lines
   size_t subscribers = 0;
   size_t skipped = 0;
-  for (auto& subscriber : index.subscribers(event.source, event.type)) {
-    if (subscriber.repo.identity == event.source) continue;
-    std::optional<size_t> chosen;
-    std::string why_not;
-    for (size_t i = 0; i < subscriber.subscriptions.size(); ++i) {
-      const auto& sub = subscriber.subscriptions[i];
-      MatchResult m = match_subscription(sub, event, filters, filter_vars);
-      if (!m.subscribed()) continue;
-      if (m.kind == MatchResult::Kind::kFilterError) {
-        ctx.printer().error_line("Warning: " + subscriber.repo.identity + ": " + m.reason);
-      }
-      if (!m.matched()) {
-        if (why_not.empty()) why_not = m.reason;
-        continue;
-      }
-      if (!chosen) {
-        chosen = i;
-      } else {
-        notes.emplace_back(subscriber.repo.identity,
-                           "- " + subscriber.repo.identity + ": subscription " +
-                               std::to_string(i + 1) + " (workflow " + sub.workflow +
-                               ") ignored: subscription " + std::to_string(*chosen + 1) +
-                               " matched first");
-      }
-    }
-    if (!chosen && why_not.empty()) continue;  // subscribes to this type, but not from here
+  for (auto& verdict :
+       match_subscribers(index.subscribers(event.source, event.type), event, filters)) {
+    for (const auto& w : verdict.filter_warnings) ctx.printer().error_line("Warning: " + w);
+    for (auto& line : verdict.ignored) notes.emplace_back(verdict.repo.identity, std::move(line));
     ++subscribers;
-    if (!chosen) {
+    if (!verdict.matched()) {
       ++skipped;
-      notes.emplace_back(subscriber.repo.identity,
-                         "- " + subscriber.repo.identity + ": " + why_not);
+      notes.emplace_back(verdict.repo.identity,
+                         "- " + verdict.repo.identity + ": " + verdict.result.reason);
       continue;
     }
     FanOutChild child;
-    child.repo = subscriber.repo;
-    child.subscription = subscriber.subscriptions[*chosen];
+    child.repo = std::move(verdict.repo);
+    child.subscription = std::move(verdict.subscription);
     matched.push_back(std::move(child));
   }
 

@@ -36,14 +36,20 @@ class FanOutStep : public BuiltinStep {
 
   StepOutcome run(StepContext& ctx) override;
   std::string describe(StepContext& ctx) override;
+  // The dry run's plan (fan_out_plan.h): every repository of the universe and its verdict.
+  std::vector<std::string> dry_run_plan(StepContext& ctx) override;
+
+  // The plans made by dry_run_plan() so far, as JSON (for `tako exec --dry-run --json`).
+  nlohmann::json plans() const;
 
   // Blocks until every child started by a `wait_for_children: false` fan-out has ended.
   BackgroundReport wait_background();
 
  private:
   ChildRuns& child_runs_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::vector<std::unique_ptr<FanOutBatch>> background_;
+  nlohmann::json plans_ = nlohmann::json::array();  // guarded by mu_
   const sys::CancelToken* tree_cancel_;
 };
 

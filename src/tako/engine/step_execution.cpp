@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "tako/cel/cel.h"
+#include "tako/engine/fan_out_plan.h"
 #include "tako/engine/printer.h"
 #include "tako/engine/run_execution.h"
 #include "tako/engine/step_io.h"
@@ -16,6 +17,19 @@ namespace {
 
 constexpr const char* kCheck = "\u2713";  // ✓
 constexpr const char* kCross = "\u2717";  // ✗
+
+// What a dry run's built-ins and declared events see: `data` with every declared output of
+// the steps before `upto` as "<from step ID>", since none of them ran.
+json dry_run_data(const json& data, const config::Workflow& workflow, const config::Step& upto) {
+  json out = data;
+  for (const auto& s : workflow.steps) {
+    if (&s == &upto) break;
+    if (!s.produces) continue;
+    for (const auto& d : s.produces->outputs)
+      out["steps"][s.id]["outputs"][d.name] = step_placeholder(s.id);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -204,6 +218,26 @@ void RunExecution::dry_run_step(const config::Step& step) {
       printer_.line(head +
                     "cannot be resolved before earlier steps run: " + masker_->mask(e.what()));
     }
+    // Its declared events, with its outputs unknown, for a later fan-out's plan (SPEC §7.1).
+    if (step.produces && !step.produces->events.empty()) {
+      json data = dry_run_data(data_, *workflow_, step);
+      data["outputs"] = json::object();
+      for (const auto& d : step.produces->outputs)
+        data["outputs"][d.name] = step_placeholder(step.id);
+      for (const auto& ev : step.produces->events) {
+        ProducedEvent pe;
+        pe.step_id = step.id;
+        pe.type = ev.type;
+        pe.schema_version = ev.schema_version;
+        pe.artifact = step.produces->artifact;
+        try {
+          pe.payload = render_with_data(ev.payload, data);
+        } catch (const std::exception&) {
+          continue;  // the fan-out then shows what it can without it
+        }
+        produced_.push_back(std::move(pe));
+      }
+    }
   } else if (step.uses) {
     BuiltinStep* builtin = env_.builtins != nullptr ? env_.builtins->find(*step.uses) : nullptr;
     if (builtin == nullptr) {
@@ -211,9 +245,12 @@ void RunExecution::dry_run_step(const config::Step& step) {
       return;
     }
     try {
-      json with = render_with_data(step.with, data_);
+      json with = render_with_data(step.with, dry_run_data(data_, *workflow_, step));
       StepContextImpl ctx(*this, step, std::move(with), fs::path(), nullptr);
       printer_.line(head + masker_->mask(builtin->describe(ctx)));
+      const std::string indent = req_.output_prefix + "[dry-run]   ";
+      for (const auto& line : builtin->dry_run_plan(ctx))
+        printer_.line(indent + masker_->mask(line));
     } catch (const std::exception& e) {
       printer_.line(head + "uses " + *step.uses +
                     ", cannot be resolved before earlier steps run: " + masker_->mask(e.what()));

@@ -57,6 +57,13 @@ class SubscriptionIndex {
 
   const std::vector<std::string>& warnings() const { return warnings_; }
 
+  // Every repository with a readable tako.yml seen by refresh(), by identity: the universe.
+  std::vector<std::string> identities() const {
+    std::vector<std::string> out;
+    for (const auto& [identity, _] : entries_) out.push_back(identity);
+    return out;
+  }
+
  private:
   // Indexes `entry`; returns the dependents its tako.yml names.
   std::vector<config::RepoRef> index(const repo::RepoEntry& entry, Stats& stats);

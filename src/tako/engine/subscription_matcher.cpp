@@ -39,24 +39,25 @@ namespace {
 // Source, artifact, type and schema range: everything but the filters.
 MatchResult match_without_filters(const config::Subscription& sub, const Event& event) {
   using Kind = MatchResult::Kind;
-  if (!names_event(sub, event)) return {Kind::kNotSubscribed, "not subscribed"};
+  if (!names_event(sub, event)) return {Kind::kNotSubscribed, "not subscribed", ""};
 
   if (sub.schema_version && !event.schema_version.empty()) {
     std::string error;
     auto range = semver::Range::parse(*sub.schema_version, &error);
     auto version = semver::Version::parse(event.schema_version);
-    if (!range) return {Kind::kSchemaMismatch, "invalid schema_version range: " + error};
+    if (!range) return {Kind::kSchemaMismatch, "invalid schema_version range: " + error, ""};
     if (!version) {
       return {Kind::kSchemaMismatch,
-              "event schema version '" + event.schema_version + "' is not a semantic version"};
+              "event schema version '" + event.schema_version + "' is not a semantic version", ""};
     }
     if (!range->contains(*version)) {
       return {Kind::kSchemaMismatch,
-              "schema version " + event.schema_version + " not in range " + *sub.schema_version};
+              "schema version " + event.schema_version + " not in range " + *sub.schema_version,
+              ""};
     }
   }
 
-  return {Kind::kMatched, ""};
+  return {Kind::kMatched, "", ""};
 }
 
 }  // namespace
@@ -85,23 +86,24 @@ MatchResult match_subscription(const config::Subscription& sub, const Event& eve
   for (const std::string& text : sub.filters) {
     auto compiled = filters.get(text);
     if (auto* error = std::get_if<std::string>(&compiled)) {
-      return {Kind::kFilterError, "filter error: " + text + ": " + *error};
+      return {Kind::kFilterError, "filter error: " + text + ": " + *error, text};
     }
     const auto& program = std::get<std::shared_ptr<const cel::Program>>(compiled);
     try {
       cel::Value result = program->evaluate(vars);
       if (!result.is_bool()) {
         return {Kind::kFilterError,
-                "filter error: " + text + ": result is " + result.to_literal() + ", not a bool"};
+                "filter error: " + text + ": result is " + result.to_literal() + ", not a bool",
+                text};
       }
-      if (!result.as_bool()) return {Kind::kFilterFalse, "filter false: " + text};
+      if (!result.as_bool()) return {Kind::kFilterFalse, "filter false: " + text, text};
     } catch (const cel::CelError& e) {
-      return {Kind::kFilterError, "filter error: " + text + ": " + e.what()};
+      return {Kind::kFilterError, "filter error: " + text + ": " + e.what(), text};
     } catch (const std::exception& e) {
-      return {Kind::kFilterError, "filter error: " + text + ": " + e.what()};
+      return {Kind::kFilterError, "filter error: " + text + ": " + e.what(), text};
     }
   }
-  return {Kind::kMatched, ""};
+  return {Kind::kMatched, "", ""};
 }
 
 }  // namespace tako::engine

@@ -38,6 +38,7 @@ struct MatchResult {
   };
   Kind kind = Kind::kNotSubscribed;
   std::string reason;  // e.g. "filter false: semver.major(event.payload.version) >= 2"
+  std::string filter;  // kFilterFalse, kFilterError: the filter's text
 
   bool matched() const { return kind == Kind::kMatched; }
   // True when the subscription names this event (source, artifact, type), match or not.
