@@ -92,6 +92,8 @@ TEST(StatusView, RunningTreeShowsCurrentStepChildrenAndQueuedRuns) {
               ::testing::MatchesRegex(
                   ".* \\[RUNNING\\] [0-9][0-9hms.]*, step: notify, waiting for 2 children"));
   EXPECT_THAT(timed[2], ::testing::MatchesRegex(".* \\[QUEUED\\] queued [0-9][0-9hms.]*"));
+}
+
 // A step whose Slurm job waits for resources (details.job_state, recorded by the executor's
 // state callback) shows as `queued (slurm)` on its run's line, and no longer once it runs.
 TEST(StatusView, AStepWhoseSlurmJobIsPendingShowsQueuedSlurm) {
