@@ -160,7 +160,7 @@ t tako exec --root )" + other.string() +
   EXPECT_THAT(c[4], UnorderedElementsAre(run_id));
   EXPECT_THAT(c[5], UnorderedElementsAre(run_id));
   EXPECT_THAT(c[6], UnorderedElementsAre("acme/other"));
-  EXPECT_THAT(c[7], UnorderedElementsAre("tree", "dot", "mermaid", "json"));
+  EXPECT_THAT(c[7], UnorderedElementsAre("tree", "dot", "mermaid", "json", "html"));
   EXPECT_THAT(c[8], UnorderedElementsAre("acme/app-one", "acme/app-two"));
   EXPECT_THAT(c[9], IsSupersetOf({"exec", "status", "logs", "runs", "completion"}));
   EXPECT_THAT(c[9], Not(Contains("__complete")));
@@ -198,7 +198,7 @@ t tako ''
   EXPECT_THAT(c[2], IsSupersetOf({"--inputs.version=", "--inputs.environment="}));
   EXPECT_THAT(c[3], UnorderedElementsAre(run_id));
   EXPECT_THAT(c[4], UnorderedElementsAre(run_id));
-  EXPECT_THAT(c[5], UnorderedElementsAre("tree", "dot", "mermaid", "json"));
+  EXPECT_THAT(c[5], UnorderedElementsAre("tree", "dot", "mermaid", "json", "html"));
   EXPECT_THAT(c[6], UnorderedElementsAre("acme/app-one", "acme/app-two", "acme/lib", "acme/other"));
   EXPECT_THAT(c[7], IsSupersetOf({"exec", "status", "logs"}));
   EXPECT_THAT(c[7], Not(Contains("__complete")));
@@ -278,7 +278,7 @@ t 'tako '
   EXPECT_THAT(c[2], UnorderedElementsAre("--inputs.version=", "--inputs.environment="));
   EXPECT_THAT(c[3], UnorderedElementsAre(run_id));
   EXPECT_THAT(c[4], UnorderedElementsAre(run_id));
-  EXPECT_THAT(c[5], UnorderedElementsAre("tree", "dot", "mermaid", "json"));
+  EXPECT_THAT(c[5], UnorderedElementsAre("tree", "dot", "mermaid", "json", "html"));
   EXPECT_THAT(c[6], UnorderedElementsAre("acme/app-one", "acme/app-two", "acme/lib", "acme/other"));
   EXPECT_THAT(c[7], IsSupersetOf({"exec", "status", "logs"}));
   EXPECT_THAT(c[7], Not(Contains("__complete")));

@@ -135,8 +135,11 @@ workflows:
   auto r = tako({"exec", "release"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("\u2717 test (exit 1, "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\n- deploy (skipped)\nSuccess: false\n"), std::string::npos) << r.out;
-  EXPECT_EQ(r.err, "Error: execution failed: step 'test' failed: exit 1\n");
+  // SPEC §6: the step lines, then `Success: false`, end stdout; stderr ends with the Error
+  // line (the summary and the failure footer of SPEC §11 come just before it).
+  EXPECT_TRUE(r.out.ends_with("\n- deploy (skipped)\nSuccess: false\n")) << r.out;
+  EXPECT_TRUE(r.err.ends_with("\nError: execution failed: step 'test' failed: exit 1\n")) << r.err;
+  EXPECT_EQ(r.err.find("Error:"), r.err.rfind("Error:")) << r.err;
   EXPECT_EQ(read_file(root / "rollback.txt"), "rolled back\n");
   EXPECT_FALSE(fs::exists(root / "deployed.txt"));
 }

@@ -88,24 +88,24 @@ workflows:
   GitWorld world_;
 };
 
-TEST_F(ExecSummaryE2E, SuccessEndsWithSuccessLineThenSummary) {
+TEST_F(ExecSummaryE2E, SuccessEndsWithSuccessLineThenSummaryOnStderr) {
   add_tree("      - id: fine\n        run: sleep 0.2; echo also fine\n");
   auto r = exec();
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  const auto l = lines_of(r.out);
-  ASSERT_GE(l.size(), 3u) << r.out;
-  // Every tako exec ends with its summary (SPEC §11), after the Success line.
-  EXPECT_EQ(l[l.size() - 3], "Success: true");
+  // stdout keeps SPEC §6's end, `Success:` last; the summary ends the run on stderr (§11).
+  EXPECT_EQ(lines_of(r.out).back(), "Success: true");
+  const auto l = lines_of(r.err);
+  ASSERT_GE(l.size(), 2u) << r.err;
   EXPECT_TRUE(std::regex_match(
       l[l.size() - 2],
       std::regex(
           R"(Summary: 3 runs in \d+\.\ds: 3 ok, 0 failed, 0 skipped, 0 cached, 0 passed through)")))
-      << r.out;
+      << r.err;
   // The slowest runs, the root (which spans the tree) left out; acme/bad slept.
   EXPECT_TRUE(std::regex_match(
       l[l.size() - 1], std::regex(R"(Slowest: acme/bad test \d+\.\ds, acme/good test \d+\.\ds)")))
-      << r.out;
-  EXPECT_THAT(r.out, Not(HasSubstr("Resume:")));
+      << r.err;
+  EXPECT_THAT(r.err, Not(HasSubstr("Resume:")));
 }
 
 TEST_F(ExecSummaryE2E, FailureFooterShowsStepTailLogWorkspaceAndResumeCommand) {
@@ -119,43 +119,41 @@ TEST_F(ExecSummaryE2E, FailureFooterShowsStepTailLogWorkspaceAndResumeCommand) {
   const std::string root = after(r.out, "Run ID: ");
   ASSERT_FALSE(root.empty()) << r.out;
 
-  // SPEC §6's lines end with `Success: false`; the summary and the footer follow it, the
-  // resume command last. stderr still ends with the Error line.
-  const auto out = lines_of(r.out);
-  EXPECT_EQ(out.back(), "Resume: tako exec --resume " + root + " --failed-only");
-  EXPECT_THAT(r.out, HasSubstr("\nSuccess: false\nSummary: 3 runs in "));
+  // SPEC §6: stdout ends with `Success: false`, stderr with the Error line; the summary and
+  // the footer are on stderr just before that line, the resume command last of them.
+  EXPECT_EQ(lines_of(r.out).back(), "Success: false");
   const auto err = lines_of(r.err);
-  ASSERT_FALSE(err.empty());
+  ASSERT_GE(err.size(), 2u);
   EXPECT_EQ(err.back().rfind("Error: execution failed: step 'notify' failed: ", 0), 0u) << r.err;
+  EXPECT_EQ(err[err.size() - 2], "Resume: tako exec --resume " + root + " --failed-only");
 
-  EXPECT_THAT(r.out, HasSubstr("Summary: 3 runs in "));
-  EXPECT_THAT(r.out, HasSubstr(": 1 ok, 2 failed, 0 skipped, 0 cached, 0 passed through\n"));
+  EXPECT_THAT(r.err, HasSubstr("Summary: 3 runs in "));
+  EXPECT_THAT(r.err, HasSubstr(": 1 ok, 2 failed, 0 skipped, 0 cached, 0 passed through\n"));
 
   // The failing run is the child, not the root whose fan-out failed because of it.
-  const std::string failed = after(r.out, "Failed: ");
+  const std::string failed = after(r.err, "Failed: ");
   std::smatch m;
   ASSERT_TRUE(std::regex_match(
       failed, m, std::regex(R"(acme/bad test \(run (exec-[0-9a-z-]+)\), step 'boom': exit 3)")))
-      << r.out;
+      << r.err;
   const std::string child = m[1];
-  EXPECT_THAT(r.out, Not(HasSubstr("Failed: acme/lib")));
+  EXPECT_THAT(r.err, Not(HasSubstr("Failed: acme/lib")));
 
   // Its last 20 lines, in order, and not the 10 before.
   std::string expected = "  Last 20 lines of its output:\n";
   for (int i = 11; i <= 30; ++i) expected += "  | out-" + std::to_string(i) + "\n";
-  EXPECT_THAT(r.out, HasSubstr(expected));
-  EXPECT_THAT(r.out, Not(HasSubstr("  | out-10\n")));
+  EXPECT_THAT(r.err, HasSubstr(expected));
+  EXPECT_THAT(r.err, Not(HasSubstr("  | out-10\n")));
 
   const fs::path log = home() / "logs" / child / "boom.log";
-  EXPECT_THAT(r.out, HasSubstr("  Full log: " + log.string() + "\n"));
+  EXPECT_THAT(r.err, HasSubstr("  Full log: " + log.string() + "\n"));
   EXPECT_TRUE(fs::exists(log));
   const fs::path workspace = home() / "workspaces" / root / "children" / child;
-  EXPECT_THAT(r.out, HasSubstr("  Workspace (kept): " + workspace.string() + "\n"));
+  EXPECT_THAT(r.err, HasSubstr("  Workspace (kept): " + workspace.string() + "\n"));
   EXPECT_TRUE(fs::is_directory(workspace));
-  EXPECT_THAT(r.out, HasSubstr("Resume: tako exec --resume " + root + " --failed-only\n"));
 
   // The footer comes after the summary.
-  EXPECT_LT(r.out.find("Summary: "), r.out.find("Failed: "));
+  EXPECT_LT(r.err.find("Summary: "), r.err.find("Failed: "));
 }
 
 TEST_F(ExecSummaryE2E, RootStepFailureFooterNamesTheRootAndItsCheckout) {
@@ -173,20 +171,21 @@ workflows:
   auto r = run_tako({"exec", "release", "--root", world_.work_dir("acme/solo").string()}, o);
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
   const std::string root = after(r.out, "Run ID: ");
-  EXPECT_THAT(r.out, HasSubstr("Summary: 1 run in "));
-  EXPECT_THAT(r.out, HasSubstr(": 0 ok, 1 failed, "));
-  EXPECT_THAT(r.out, HasSubstr("Slowest: acme/solo release "));
-  EXPECT_THAT(r.out, HasSubstr("Failed: acme/solo release (run " + root +
+  EXPECT_THAT(r.err, HasSubstr("Summary: 1 run in "));
+  EXPECT_THAT(r.err, HasSubstr(": 0 ok, 1 failed, "));
+  EXPECT_THAT(r.err, HasSubstr("Slowest: acme/solo release "));
+  EXPECT_THAT(r.err, HasSubstr("Failed: acme/solo release (run " + root +
                                "), step 'check': exit 1\n"
                                "  Last line of its output:\n"
                                "  | checking\n"));
-  EXPECT_THAT(r.out, HasSubstr("  Workspace: " + world_.work_dir("acme/solo").string() + "\n"));
-  EXPECT_THAT(r.out, HasSubstr("Resume: tako exec --resume " + root + " --failed-only\n"));
-  // SPEC §6's contract lines stay together: the last step line, then the Success line.
+  EXPECT_THAT(r.err, HasSubstr("  Workspace: " + world_.work_dir("acme/solo").string() + "\n"));
+  // SPEC §6's contract lines stay together and last: the last step line, the Success line.
+  EXPECT_TRUE(r.out.ends_with("s)\nSuccess: false\n")) << r.out;
   EXPECT_THAT(r.out, HasSubstr("\n\u2717 check (exit 1, "));
-  EXPECT_THAT(r.out, HasSubstr("s)\nSuccess: false\nSummary: 1 run in "));
-  EXPECT_EQ(lines_of(r.out).back(), "Resume: tako exec --resume " + root + " --failed-only");
-  EXPECT_EQ(r.err, "Error: execution failed: step 'check' failed: exit 1\n");
+  EXPECT_TRUE(r.err.ends_with("Resume: tako exec --resume " + root +
+                              " --failed-only\nError: execution failed: step 'check' failed: "
+                              "exit 1\n"))
+      << r.err;
 }
 
 TEST_F(ExecSummaryE2E, DebugLinesOfAMultiLineCommandKeepTheirPrefix) {

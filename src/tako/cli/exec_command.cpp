@@ -169,9 +169,9 @@ bool never_started(const engine::RunResult& root) {
 
 // The end of the tree printed by the command instead of the root run, so that the summary
 // comes with it: the same contract lines (SPEC §6), for the whole tree. `end` (the summary,
-// and the footer of a failed tree) follows the Success line — every tako exec ends with it
-// (SPEC §11), and the step lines just before `Success:` stay SPEC §6's — before the Error
-// lines on stderr.
+// and the footer of a failed tree) goes to stderr after the Success line and before the
+// Error lines: every tako exec ends with it (SPEC §11), while stdout still ends with
+// `Success:` right after the step lines and stderr with `Error: execution failed: …` (§6).
 void print_result(engine::Printer& printer, const engine::RunResult& root,
                   const engine::GraphReport& graph, bool release, int background_failed,
                   const std::vector<std::string>& end) {
@@ -183,12 +183,12 @@ void print_result(engine::Printer& printer, const engine::RunResult& root,
     for (const auto& w : root.waiting_on) {
       printer.line("Waiting: " + w + "; resume with: tako exec --resume " + root.root_id);
     }
-    for (const auto& line : end) printer.line(line);
+    for (const auto& line : end) printer.error_line(line);
     return;
   }
   printer.line(std::string("Success: ") +
                (root.success() && graph.success() && background_failed == 0 ? "true" : "false"));
-  for (const auto& line : end) printer.line(line);
+  for (const auto& line : end) printer.error_line(line);
   // The root's error last: stderr ends with the step that failed (SPEC §6).
   if (background_failed > 0) {
     printer.error_line("Error: execution failed: " + std::to_string(background_failed) +
@@ -468,7 +468,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   const bool parked =
       result.status == store::status::kWaiting && graph.success() && background.failed == 0;
   if (live) live->stop();
-  // The summary (SPEC §11), after the Success line; a failed tree adds the failure footer.
+  // The summary (SPEC §11), on stderr after the Success line; a failed tree adds the footer.
   std::vector<std::string> end_lines;
   if (!o.dry_run && !never_started(result)) {
     const auto runs = tracker.snapshot();

@@ -133,9 +133,7 @@ void RunExecution::print_step_line(const StepResult& sr) {
     line += " ";
     if (!sr.headline.empty()) {
       line += sr.headline;
-    } else if (sr.cached) {
-      line += sr.id + " (cached)";
-    } else if (sr.restored) {
+    } else if (sr.restored) {  // a resume says what it did not run, however it first ran
       line += sr.id + " (done in an earlier attempt)";
     } else if (sr.cached) {
       line += sr.id + " (cached)";
