@@ -14,7 +14,8 @@ namespace tako::cli {
 void add_graph_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("graph", "Print the dependency graph built from dependents:");
   add_common_options(*cmd, ctx.options(),
-                     kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption);
+                     kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption |
+                         kRefreshOption);
   auto format = std::make_shared<std::string>("tree");
   cmd->add_option("--format", *format, "Output format: tree (default), dot, mermaid or json")
       ->check(CLI::IsMember({"tree", "dot", "mermaid", "json"}));
