@@ -63,21 +63,22 @@ YML
   export TAKO_HOME="$dir/home" TAKO_GIT_URL="file://$dir/remotes/{owner}/{name}.git"
   # Warm-up (not measured): clones every subscriber and fills the subscription index.
   "$TAKO" exec release --root "$dir/src/lib" > /dev/null 2>&1
-  clones=$(ls -d "$TAKO_HOME"/cache/repos/acme/s*/main)
-  export clones dir TAKO
+  # (a file, not a variable: one environment string is limited to 128 KB)
+  ls -d "$TAKO_HOME"/cache/repos/acme/s*/main > "$dir/clones.txt"
+  export dir TAKO
   mkdir -p "$dir/ws"
 
   side_by_side "$REPS" \
     tako '"$TAKO" exec release --root "$dir/src/lib" --local' \
-    copy 'echo "$clones" | xargs -P4 -I{} sh -c '\''w="$2/$(basename "$(dirname "$1")")"; cp -r "$1" "$w" && cd "$w" && sh -c true'\'' _ {} "$dir/ws" && rm -rf "$dir/ws"/*'
+    copy 'xargs < "$dir/clones.txt" -P4 -I{} sh -c '\''w="$2/$(basename "$(dirname "$1")")"; cp -r "$1" "$w" && cd "$w" && sh -c true'\'' _ {} "$dir/ws" && find "$dir/ws" -mindepth 1 -delete'
   fresh_t=$A_MED fresh_b=$B_MED
   side_by_side "$REPS" \
     tako 'TAKO_FETCH_TTL=0 "$TAKO" exec release --root "$dir/src/lib"' \
-    fetch 'echo "$clones" | xargs -P4 -I{} sh -c '\''w="$2/$(basename "$(dirname "$1")")"; git -C "$1" fetch -q origin && cp -r "$1" "$w" && cd "$w" && sh -c true'\'' _ {} "$dir/ws" && rm -rf "$dir/ws"/*'
+    fetch 'xargs < "$dir/clones.txt" -P4 -I{} sh -c '\''w="$2/$(basename "$(dirname "$1")")"; git -C "$1" fetch -q origin && cp -r "$1" "$w" && cd "$w" && sh -c true'\'' _ {} "$dir/ws" && find "$dir/ws" -mindepth 1 -delete'
   fetch_t=$A_MED fetch_b=$B_MED
   side_by_side 1 \
     none 'true' \
-    worktree 'echo "$clones" | xargs -P4 -I{} sh -c '\''w="$2/$(basename "$(dirname "$1")")"; git -C "$1" worktree add -q --detach "$w" HEAD && (cd "$w" && sh -c true) && git -C "$1" worktree remove --force "$w"'\'' _ {} "$dir/ws"'
+    worktree 'xargs < "$dir/clones.txt" -P4 -I{} sh -c '\''w="$2/$(basename "$(dirname "$1")")"; git -C "$1" worktree add -q --detach "$w" HEAD && (cd "$w" && sh -c true) && git -C "$1" worktree remove --force "$w"'\'' _ {} "$dir/ws"'
   worktree_b=$B_MED
   rss=$(peak_rss_mb "$TAKO" exec release --root "$dir/src/lib" --local)
   per_child=$(awk -v t="$fresh_t" -v n="$n" 'BEGIN { printf "%.2f", t * 1000 / n }')
