@@ -8,16 +8,12 @@
 # Each figure is the median of the repetitions (default 7). Needs /usr/bin/time (GNU time,
 # Debian package `time`) for the memory figure.
 set -euo pipefail
-
-TAKO=${1:-build/tako}
+. "$(dirname "$0")/lib.sh"
+TAKO=$(bench_tako "${1:-}")
 REPS=${2:-7}
-TAKO=$(cd "$(dirname "$TAKO")" && pwd)/$(basename "$TAKO")
-[[ -x "$TAKO" ]] || { echo "no tako binary at $TAKO (build it: cmake --build build --target tako_exe)" >&2; exit 1; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_workdir exec-steps
+work=$WORK
 export TAKO_HOME="$work/home"
-export NO_COLOR=1
 N=200
 
 mkdir -p "$work/many" "$work/one"
@@ -32,7 +28,6 @@ printf 'version: 0.1.0\nworkflows:\n  one:\n    steps:\n      - run: "true"\n' >
 for _ in $(seq $N); do echo true; done > "$work/script.sh"
 
 now_ns() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ms() { awk -v ns="$1" 'BEGIN {printf "%.1f", ns/1e6}'; }
 
 measure() {  # measure <label> <command...>: median wall time in ns over REPS runs

@@ -1,32 +1,34 @@
 #!/usr/bin/env bash
-# Whole-process benchmark of tako/fan-out@v1 (issue: fan-out, "Speed").
+# Whole-process benchmark of tako/fan-out@v1 (issue 17 §1; results in docs/benchmarks.md).
 #
-# One parent (acme/lib) fans out to N subscriber repositories already in the cache, whose
-# workflow is one trivial step. Compared with a baseline shell pipeline that does the
-# essential work alone: copy each repository, run the step, 4 at a time (xargs -P4).
+#   bench/fanout.sh path/to/tako [N...]          (default N: 200 500; BENCH_REPS=3)
 #
-# Usage: bench/fanout.sh path/to/tako [N...]        (default N: 10 100 500)
-# Prints one Markdown table row per N: wall time of tako (second run: clones cached, index
-# warm), the baseline, their ratio, tako's peak RSS and the discovery time from --debug.
+# One parent (acme/lib) fans out to N subscriber repositories already in the cache, each
+# running a workflow of one `true` step, 4 at a time. Side by side, alternated, medians of
+# BENCH_REPS runs each:
+#   fresh     `tako exec release --local` (the clones as they are)
+#             against `cp -r` of each cached clone + `sh -c true` in it, `xargs -P4`
+#   fetching  `TAKO_FETCH_TTL=0 tako exec release` (every clone fetched, the default when
+#             the clones are older than TAKO_FETCH_TTL)
+#             against `git fetch` + `cp -r` + `sh -c true`, `xargs -P4`
+#   worktree  `git worktree add` + `sh -c true` + `git worktree remove`, `xargs -P4`
+# Every baseline removes what it made at its end, as tako does. Also tako's peak RSS
+# (--local) and its cost per child (fresh wall / N).
 set -euo pipefail
-tako=$(realpath "${1:?usage: bench/fanout.sh path/to/tako [N...]}")
-shift
+. "$(dirname "$0")/lib.sh"
+TAKO=$(bench_tako "${1:-}")
+shift || true
 sizes=("$@")
-((${#sizes[@]})) || sizes=(10 100 500)
+((${#sizes[@]})) || sizes=(200 500)
+REPS=${BENCH_REPS:-3}
+bench_workdir fanout
 
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
-export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
-
-echo "| N | tako wall (s) | baseline wall (s) | ratio | tako peak RSS (MB) | discovery, 2nd run (ms) |"
-echo "|---|---|---|---|---|---|"
+echo "| N | tako --local (s) | cp -r + sh (s) | ratio | tako, fetching (s) | git fetch + cp -r + sh (s) | ratio | worktree + sh (s) | tako peak RSS (MB) | ms per child |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
-  dir=$(mktemp -d /tmp/tako-bench-fanout.XXXXXX)
-  mkdir -p "$dir/remotes/acme" "$dir/src"
-
-  # One subscriber repository, copied N times as bare remotes (identity comes from the path).
-  sub="$dir/src/subscriber"
-  mkdir -p "$sub"
-  cat > "$sub/tako.yml" <<'YML'
+  dir=$WORK/n$n
+  mkdir -p "$dir/remotes/acme" "$dir/src/lib"
+  cat > "$dir/subscriber.yml" <<'YML'
 version: 0.1.0
 workflows:
   test:
@@ -38,17 +40,13 @@ subscriptions:
     events: [lib_built]
     workflow: test
 YML
-  git -C "$sub" init -q -b main && git -C "$sub" add -A && git -C "$sub" commit -q -m init
-  git clone -q --bare "$sub" "$dir/remotes/acme/template.git"
+  bare_repo "$dir/remotes/acme/template.git" "$dir/subscriber.yml"
   deps=""
   for i in $(seq 1 "$n"); do
     cp -r "$dir/remotes/acme/template.git" "$dir/remotes/acme/s$i.git"
     deps+="  - repo: acme/s$i"$'\n'
   done
-
-  lib="$dir/src/lib"
-  mkdir -p "$lib"
-  cat > "$lib/tako.yml" <<YML
+  cat > "$dir/src/lib/tako.yml" <<YML
 version: 0.1.0
 metadata: {repo: acme/lib}
 artifacts:
@@ -62,33 +60,28 @@ workflows:
         uses: tako/fan-out@v1
         with: {event_type: lib_built, concurrency_limit: 4}
 YML
-
   export TAKO_HOME="$dir/home" TAKO_GIT_URL="file://$dir/remotes/{owner}/{name}.git"
-  # Warm-up: clones every subscriber into the cache and fills the subscription index.
-  "$tako" exec release --root "$lib" >/dev/null 2>&1
-  # Measured runs: the median of 3 (wall), the largest peak RSS.
-  walls=() tako_rss_kb=0
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$tako" exec release --root "$lib" >/dev/null 2>&1
-    read -r w rss < "$dir/time.txt"
-    walls+=("$w")
-    ((rss > tako_rss_kb)) && tako_rss_kb=$rss
-  done
-  tako_wall=$(printf "%s\n" "${walls[@]}" | sort -g | sed -n 2p)
-  discovery=$("$tako" exec release --root "$lib" --debug 2>&1 >/dev/null | sed -n 's/.*discovery:.* in \([0-9.]*\) ms.*/\1/p' | head -1)
+  # Warm-up (not measured): clones every subscriber and fills the subscription index.
+  "$TAKO" exec release --root "$dir/src/lib" > /dev/null 2>&1
+  # (a file, not a variable: one environment string is limited to 128 KB)
+  ls -d "$TAKO_HOME"/cache/repos/acme/s*/main > "$dir/clones.txt"
+  export dir TAKO
+  mkdir -p "$dir/ws"
 
-  # Baseline: copy each cached repository and run its step, 4 at a time (median of 3).
-  bases=()
-  for k in 1 2 3; do
-    mkdir -p "$dir/baseline$k"
-    start=$(date +%s%N)
-    ls -d "$TAKO_HOME"/cache/repos/acme/s*/main | xargs -P4 -I{} sh -c \
-      'd="$1"; w="$2/$(basename "$(dirname "$d")")"; cp -r "$d" "$w" && cd "$w" && sh -c "true"' _ {} "$dir/baseline$k"
-    end=$(date +%s%N)
-    bases+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", (e - s) / 1e9 }')")
-  done
-  base_wall=$(printf "%s\n" "${bases[@]}" | sort -g | sed -n 2p)
-  awk -v n="$n" -v t="$tako_wall" -v b="$base_wall" -v rss="$tako_rss_kb" -v d="${discovery:-?}" \
-    'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.1f | %s |\n", n, t, b, t / b, rss / 1024, d }' 
+  side_by_side "$REPS" \
+    tako '"$TAKO" exec release --root "$dir/src/lib" --local' \
+    copy 'xargs < "$dir/clones.txt" -P4 -I{} sh -c '\''w="$2/$(basename "$(dirname "$1")")"; cp -r "$1" "$w" && cd "$w" && sh -c true'\'' _ {} "$dir/ws" && find "$dir/ws" -mindepth 1 -delete'
+  fresh_t=$A_MED fresh_b=$B_MED
+  side_by_side "$REPS" \
+    tako 'TAKO_FETCH_TTL=0 "$TAKO" exec release --root "$dir/src/lib"' \
+    fetch 'xargs < "$dir/clones.txt" -P4 -I{} sh -c '\''w="$2/$(basename "$(dirname "$1")")"; git -C "$1" fetch -q origin && cp -r "$1" "$w" && cd "$w" && sh -c true'\'' _ {} "$dir/ws" && find "$dir/ws" -mindepth 1 -delete'
+  fetch_t=$A_MED fetch_b=$B_MED
+  side_by_side 1 \
+    none 'true' \
+    worktree 'xargs < "$dir/clones.txt" -P4 -I{} sh -c '\''w="$2/$(basename "$(dirname "$1")")"; git -C "$1" worktree add -q --detach "$w" HEAD && (cd "$w" && sh -c true) && git -C "$1" worktree remove --force "$w"'\'' _ {} "$dir/ws"'
+  worktree_b=$B_MED
+  rss=$(peak_rss_mb "$TAKO" exec release --root "$dir/src/lib" --local)
+  per_child=$(awk -v t="$fresh_t" -v n="$n" 'BEGIN { printf "%.2f", t * 1000 / n }')
+  echo "| $n | $fresh_t | $fresh_b | $(ratio "$fresh_t" "$fresh_b") | $fetch_t | $fetch_b | $(ratio "$fetch_t" "$fetch_b") | $worktree_b | $rss | $per_child |"
   rm -rf "$dir"
 done

@@ -14,27 +14,14 @@
 # Prints the wall times and the orchestration time per repository (wall / N) of each, and
 # their ratio.
 set -euo pipefail
-TAKO=${1:-build/tako}
+. "$(dirname "$0")/lib.sh"
+TAKO=$(bench_tako "${1:-}")
 N=${2:-500}
-TAKO=$(cd "$(dirname "$TAKO")" && pwd)/$(basename "$TAKO")
-WORK=$(mktemp -d /tmp/tako-graph-release-bench-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
-export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+bench_workdir graph-release
 export TAKO_GIT_URL="file://$WORK/remotes/{owner}/{name}.git"
 
 # A bare repository $1 (owner/name) whose one commit holds tako.yml = the file $2.
-bare_repo() {
-  git init -q --bare "$WORK/remotes/$1.git"
-  export GIT_DIR=$WORK/remotes/$1.git
-  local blob tree commit
-  blob=$(git hash-object -w "$2")
-  tree=$(printf '100644 blob %s\ttako.yml\n' "$blob" | git mktree)
-  commit=$(git commit-tree -m "initial" "$tree")
-  git update-ref refs/heads/main "$commit"
-  git symbolic-ref HEAD refs/heads/main
-  unset GIT_DIR
-}
+bare_repo_of() { bare_repo "$WORK/remotes/$1.git" "$2"; }
 
 name() { printf 'r%03d' "$1"; }
 
@@ -57,7 +44,7 @@ for ((i = 0; i < N; i++)); do
     echo "    steps:"
     echo "      - run: \"true\""
   } > "$WORK/graph-$n.yml"
-  bare_repo "bench/$n" "$WORK/graph-$n.yml"
+  bare_repo_of "bench/$n" "$WORK/graph-$n.yml"
 done
 git clone -q "$WORK/remotes/bench/r000.git" "$WORK/src/r000"
 
@@ -75,7 +62,7 @@ subscriptions:
 YML
 deps=""
 for ((i = 1; i <= N; i++)); do
-  bare_repo "fan/s$i" "$WORK/sub.yml"
+  bare_repo_of "fan/s$i" "$WORK/sub.yml"
   deps+="  - repo: fan/s$i"$'\n'
 done
 mkdir -p "$WORK/src/lib"
@@ -105,7 +92,7 @@ measure() {
     read -r w < "$WORK/time.txt"
     walls+=("$w")
   done
-  printf "%s\n" "${walls[@]}" | sort -g | sed -n 2p
+  printf "%s\n" "${walls[@]}" | median
 }
 
 export TAKO_HOME=$WORK/home-graph

@@ -348,6 +348,32 @@ TEST_F(FanOutE2E, ChildWritesReachNeitherCacheNorSibling) {
   EXPECT_FALSE(fs::exists(home() / "workspaces" / id));
 }
 
+TEST_F(FanOutE2E, ChildWorkspaceIsARepositoryAtItsCommitThatCanCommitAndPush) {
+  const std::string steps =
+      "      - run: echo head-$(git rev-parse HEAD) && test -z \"$(git status --porcelain)\" && "
+      "echo clean-status\n"
+      "      - run: echo child > child.txt && git add child.txt && git -c user.name=t -c "
+      "user.email=t@example.com commit -qm child && git push -q origin HEAD:refs/heads/from-child "
+      "&& echo pushed\n";
+  world_.add_repo("acme/lib", parent_yml({"acme/x"}));
+  world_.add_repo("acme/x", subscriber_yml("acme/x", steps));
+  const std::string main_sha = git(world_.remote_dir("acme/x"), {"rev-parse", "main"});
+  auto r = exec_release();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("head-" + main_sha));
+  EXPECT_THAT(r.out, HasSubstr("clean-status"));
+  EXPECT_THAT(r.out, HasSubstr("pushed"));
+  const std::string pushed = git(world_.remote_dir("acme/x"), {"rev-parse", "from-child"});
+  EXPECT_NE(pushed, main_sha);
+  // The child's commit reached the remote, not the cache clone.
+  const fs::path clone = home() / "cache/repos/acme/x/main";
+  EXPECT_EQ(git(clone, {"rev-parse", "HEAD"}), main_sha);
+  EXPECT_EQ(git(clone, {"status", "--porcelain"}), "");
+  EXPECT_FALSE(fs::exists(clone / "child.txt"));
+  EXPECT_THROW(git(clone, {"cat-file", "-e", pushed.substr(0, 40)}), std::runtime_error);
+  EXPECT_EQ(git(clone, {"branch", "--list"}).find("from-child"), std::string::npos);
+}
+
 TEST_F(FanOutE2E, WorkspaceCheckoutIsUsedWithUncommittedChanges) {
   world_.add_repo("acme/lib", parent_yml({}));
   world_.add_repo("acme/ws", subscriber_yml("acme/ws", "      - run: cat note.txt\n"));

@@ -194,19 +194,59 @@ TEST_F(GraphE2E, LocalNeverClonesAndNamesWhatIsMissing) {
   r = tako({"graph", "--root", root.string(), "--local"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "acme/a\n└── acme/b\n");
-  // Without --local the fetch fails and says which repository and URL.
+  // Fetched less than TAKO_FETCH_TTL (default 5m) ago: not fetched again, so no network.
   r = tako({"graph", "--root", root.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "acme/a\n└── acme/b\n");
+  // --refresh fetches: that fails and says which repository and URL.
+  r = tako({"graph", "--root", root.string(), "--refresh"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("cannot fetch acme/b:main from file://"));
+  r = tako({"run", "--root", root.string(), "--refresh", "true"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("cannot fetch acme/b:main from file://"));
 }
 
-TEST_F(GraphE2E, SecondCallFetchesNewDependents) {
+TEST_F(GraphE2E, FreshClonesAreNotFetchedUntilRefreshOrTtlZero) {
   auto root = make_world({{"acme/a", {"acme/b"}}, {"acme/b", {}}, {"acme/c", {}}}, "acme/a");
   ASSERT_EQ(tako({"graph", "--root", root.string()}).out, "acme/a\n└── acme/b\n");
   world.commit_and_push("acme/b", {{"tako.yml", tako_yml_with_dependents({"acme/c"})}});
+  // acme/b was fetched a moment ago: graph and run read the clone as it is.
   auto r = tako({"graph", "--root", root.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "acme/a\n└── acme/b\n");
+  r = tako({"run", "--root", root.string(), "--dry-run", "true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "[dry-run] acme/a: true\n[dry-run] acme/b: true\n");
+  // TAKO_FETCH_TTL=0: always fetched.
+  CommandOptions ttl0;
+  ttl0.env = world.env(dir / "home");
+  ttl0.env["TAKO_FETCH_TTL"] = "0";
+  r = run_tako({"graph", "--root", root.string()}, ttl0);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "acme/a\n└── acme/b\n    └── acme/c\n");
+  // --refresh fetches too (a new commit on acme/c, seen by run).
+  world.commit_and_push("acme/c", {{"tako.yml", tako_yml_with_dependents({"acme/d"})}});
+  world.add_repo("acme/d", tako_yml_with_dependents({}));
+  r = tako({"run", "--root", root.string(), "--dry-run", "true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("acme/d")));
+  r = tako({"run", "--root", root.string(), "--dry-run", "--refresh", "true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[dry-run] acme/d: true\n"));
+  r = tako({"graph", "--root", root.string(), "--refresh"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "acme/a\n└── acme/b\n    └── acme/c\n        └── acme/d\n");
+}
+
+TEST_F(GraphE2E, BadFetchTtlIsAnError) {
+  auto root = make_world({{"acme/a", {}}}, "acme/a");
+  CommandOptions options;
+  options.env = world.env(dir / "home");
+  options.env["TAKO_FETCH_TTL"] = "soon";
+  auto r = run_tako({"graph", "--root", root.string()}, options);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("TAKO_FETCH_TTL"));
 }
 
 TEST_F(GraphE2E, RepoOptionUsesCachedCloneAsRoot) {

@@ -63,6 +63,11 @@ void add_common_options(CLI::App& command, CommonOptions& options, unsigned whic
   if (which & kLocalOption) {
     command.add_flag("--local", options.local, "Never touch the network; fail if a repository is missing");
   }
+  if (which & kRefreshOption) {
+    command.add_flag(
+        "--refresh", options.refresh,
+        "Fetch every clone used, even one fetched less than TAKO_FETCH_TTL (default 5m) ago");
+  }
 }
 
 int run(int argc, const char* const* argv, const char* const* envp) {

@@ -26,6 +26,7 @@ struct CommonOptions {
   std::optional<std::string> cache_dir;  // --cache-dir DIR
   std::vector<std::string> workspaces;   // --workspace DIR (repeatable)
   bool local = false;                    // --local
+  bool refresh = false;                  // --refresh: fetch every clone, whatever TAKO_FETCH_TTL
 };
 
 // Which of the common options a command accepts.
@@ -35,6 +36,7 @@ enum CommonOption : unsigned {
   kCacheDirOption = 1u << 2,
   kWorkspaceOption = 1u << 3,
   kLocalOption = 1u << 4,
+  kRefreshOption = 1u << 5,
 };
 
 void add_common_options(CLI::App& command, CommonOptions& options, unsigned which);

@@ -148,8 +148,9 @@ std::unique_ptr<engine::GraphRelease> plan_graph_release(engine::Executor& execu
   const engine::RunOptions& ro = executor.options();
   engine::ReleasePlan plan;
   try {
+    // Like `tako graph`: a clone fetched less than TAKO_FETCH_TTL ago is read as it is.
     plan = engine::build_release_plan(universe, *universe.root(), *root_file, request.workflow,
-                                      /*refresh=*/ro.no_cache && !ro.local);
+                                      /*refresh=*/!ro.local);
   } catch (const graph::CycleError&) {
     throw;
   } catch (const std::exception& e) {
@@ -365,6 +366,8 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   engine::BuiltinRegistry builtins;
   // Fan-out (SPEC §7): the repository universe and the workspaces of child runs, shared by
   // every fan-out of the tree.
+  // --no-cache keeps meaning --refresh too for one release (docs/exec.md).
+  if (o.no_cache) ctx.options().refresh = true;
   repo::CacheOptions cache_options = cache_options_from(ctx);  // TAKO_GIT_URL, TAKO_FETCH_TTL
   cache_options.repos_dir = options.home.repos_cache();        // --resume: maybe the stored one
   cache_options.local = options.local;
@@ -406,7 +409,7 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
       if (!ref) throw UsageError("--repo " + *ctx.options().repo + ": expected owner/name[:ref]");
       // The root's steps run in this clone: `tako cache clean` keeps it until the tree ends.
       child_runs.tree_locks().hold_clone(cache, *ref);
-      request.repo_dir = cache.ensure(*ref, !o.no_cache);
+      request.repo_dir = cache.ensure_newest(*ref);  // it runs: the newest commit
       request.repository = ref->identity();
     } else {
       request.repo_dir = ctx.root_dir();
@@ -462,6 +465,11 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   if (release && !o.dry_run && result.recorded) {
     printer.line(graph.headline);
     for (const auto& line : graph.lines) printer.line("  " + line);
+  }
+  if (o.debug) {
+    // Every clone and fetch of the tree (TAKO_FETCH_TTL, --refresh: docs/repositories.md).
+    printer.error_line("[debug] cache: " + std::to_string(cache.fetch_count()) +
+                       " clones cloned or fetched");
   }
   const bool success = result.success() && graph.success() && background.failed == 0;
   // A parked tree (tako/poll park: true) is no failure: it exits 0 and waits for --resume.
@@ -548,7 +556,8 @@ void add_exec_command(CLI::App& app, Context& ctx) {
                   "Like --event, for an event of type T from the subscription's source");
   cmd->add_option("--payload", opts->payload, "With --event-type: the event payload (JSON object)");
   add_common_options(*cmd, ctx.options(),
-                     kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption);
+                     kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption |
+                         kRefreshOption);
   cmd->callback([&ctx, cmd, opts] { run_exec(ctx, *cmd, *opts); });
 }
 

@@ -43,7 +43,8 @@ void run_graph(Context& ctx, const GraphOptions& o) {
 void add_graph_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("graph", "Print the dependency graph built from dependents:");
   add_common_options(*cmd, ctx.options(),
-                     kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption);
+                     kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption |
+                         kRefreshOption);
   auto opts = std::make_shared<GraphOptions>();
   cmd->add_option("--format", opts->format,
                   "Output format: tree (default), dot, mermaid, json or html (a self-contained "

@@ -20,6 +20,7 @@ repo::CacheOptions cache_options_from(Context& ctx) {
       throw std::runtime_error(std::string("TAKO_FETCH_TTL: ") + e.what());
     }
   }
+  if (ctx.options().refresh) options.fetch_ttl = std::chrono::milliseconds(0);
   return options;
 }
 

@@ -14,7 +14,8 @@
 
 namespace tako::cli {
 
-// TAKO_HOME / --cache-dir, TAKO_GIT_URL, TAKO_FETCH_TTL (a duration), --local.
+// TAKO_HOME / --cache-dir, TAKO_GIT_URL, TAKO_FETCH_TTL (a duration, default 5m; 0 = always
+// fetch), --local, --refresh (as TAKO_FETCH_TTL=0).
 repo::CacheOptions cache_options_from(Context& ctx);
 
 struct GraphSession {

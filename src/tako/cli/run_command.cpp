@@ -190,7 +190,8 @@ void add_run_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "run", "Run a shell command in every repository of the graph, upstreams first");
   add_common_options(*cmd, ctx.options(),
-                     kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption);
+                     kRootOption | kRepoOption | kCacheDirOption | kWorkspaceOption | kLocalOption |
+                         kRefreshOption);
   auto opts = std::make_shared<RunOptions>();
   cmd->add_option("command", opts->words, "The command, run by /bin/sh -c (quote it, or use --)")
       ->required();

@@ -28,9 +28,10 @@ RunResult ChildRuns::run(Executor& executor, const ChildRunSpec& spec,
       tree_locks_.hold_clone(universe_.cache(), spec.repo.repo_ref());
     }
     if (spec.repo.kind == repo::RepoKind::kCache && !options.local) {
-      // Fetched once per tree (discovery fetched a subscriber's clone already), so the child
-      // runs the commit whose tako.yml discovery read.
-      universe_.cache().ensure(spec.repo.repo_ref(), /*refresh=*/true);
+      // A child runs the newest commit of its ref: fetched once per tree, whatever
+      // TAKO_FETCH_TTL (discovery may have read it as it was; with --refresh, or when it was
+      // stale, discovery fetched it already and this is a lookup).
+      universe_.cache().ensure_newest(spec.repo.repo_ref());
     }
     std::error_code ec;
     const bool reuse = spec.resume && fs::is_directory(dest, ec) && !fs::is_empty(dest, ec);

@@ -58,10 +58,10 @@ class ChildRuns {
   ChildRuns(const repo::Universe& universe, repo::ChildWorkspaces& workspaces)
       : universe_(universe), workspaces_(workspaces) {}
 
-  // Makes the child's workspace (a cache clone is fetched first, once per tree, unless
-  // --local) and runs its workflow through `executor` until it ends. A workspace that cannot
-  // be made fails the child without a run record: status failed, error "cannot make its
-  // workspace: …". Thread-safe.
+  // Makes the child's workspace (a cache clone is fetched first, once per tree whatever
+  // TAKO_FETCH_TTL, unless --local) and runs its workflow through `executor` until it ends. A
+  // workspace that cannot be made fails the child without a run record: status failed, error
+  // "cannot make its workspace: …". Thread-safe.
   RunResult run(Executor& executor, const ChildRunSpec& spec, const sys::CancelToken* cancel);
 
   // Counts a started child; warns once when the tree grows past 50 repositories (SPEC §12).

@@ -30,7 +30,7 @@ class SubscriptionIndex {
     std::size_t repositories = 0;  // tako.yml files seen
     std::size_t parsed = 0;        // of which re-parsed because new or changed
     std::size_t cloned = 0;        // dependents cloned on demand
-    std::size_t fetched = 0;       // cache clones fetched (or found fresh) before reading
+    std::size_t fetched = 0;       // cache clones fetched before reading (not the fresh ones)
     double fetch_ms = 0;           // the time that took
   };
 
@@ -43,9 +43,10 @@ class SubscriptionIndex {
   // every repository named in a `dependents:` entry of one already seen, cloned when missing
   // (not with --local: then missing ones are warnings). Load errors become warnings.
   // With `fetch_clones` (every fan-out but --local's), the cache clones are fetched first,
-  // kParallelFetches at a time and each at most once per RepoCache (once per tree; not within
-  // TAKO_FETCH_TTL), and dependents reached are fetched too: discovery reads the newest commit
-  // of each subscriber, the one its child then runs.
+  // kParallelFetches at a time and each at most once per RepoCache (once per tree), except
+  // those fetched less than TAKO_FETCH_TTL ago (--refresh: none), and dependents reached
+  // are fetched too. A child then runs the newest commit of its ref (ChildRuns fetches it
+  // when discovery did not).
   Stats refresh(bool fetch_clones = false);
 
   // Repositories with a subscription naming `source` and `event_type`, sorted by identity.

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tako/repo/git.h"
+#include "tako/repo/git_dir.h"
 #include "tako/repo/remote_url.h"
 #include "tako/sys/random.h"
 
@@ -153,6 +154,7 @@ CacheOptions CacheOptions::from_env(const config::Home& home, const char* git_ur
   options.repos_dir = home.repos_cache();
   if (git_url_env != nullptr && *git_url_env != '\0') options.url_template = git_url_env;
   options.local = local;
+  options.fetch_ttl = kDefaultFetchTtl;
   return options;
 }
 
@@ -166,7 +168,11 @@ fs::path RepoCache::clone_dir(const config::RepoRef& ref) const {
 }
 
 fs::path RepoCache::lock_path(const config::RepoRef& ref) const {
-  return options_.repos_dir / ref.owner / ref.name / ("." + encode_ref(ref.ref) + ".lock");
+  return lock_path_of_clone(clone_dir(ref));
+}
+
+fs::path RepoCache::lock_path_of_clone(const fs::path& clone_dir) {
+  return clone_dir.parent_path() / ("." + clone_dir.filename().string() + ".lock");
 }
 
 fs::path RepoCache::in_use_lock_path(const config::RepoRef& ref) const {
@@ -197,7 +203,21 @@ std::optional<FileLock> RepoCache::lock(const config::RepoRef& ref, std::string_
   return FileLock::acquire(lock_path(ref), holder, timeout, current_holder);
 }
 
-fs::path RepoCache::ensure(const config::RepoRef& ref, bool refresh) {
+fs::path RepoCache::ensure(const config::RepoRef& ref, bool refresh, bool* fetched) {
+  return ensure_mode(ref, refresh ? Mode::kIfStale : Mode::kIfMissing, fetched);
+}
+
+fs::path RepoCache::ensure_newest(const config::RepoRef& ref) {
+  return ensure_mode(ref, Mode::kAlways, nullptr);
+}
+
+std::size_t RepoCache::fetch_count() const {
+  std::lock_guard<std::mutex> guard(mu_);
+  return fetches_;
+}
+
+fs::path RepoCache::ensure_mode(const config::RepoRef& ref, Mode mode, bool* fetched) {
+  if (fetched != nullptr) *fetched = false;
   check_ref(ref);
   const fs::path dir = clone_dir(ref);
   if (options_.local) {
@@ -212,7 +232,12 @@ fs::path RepoCache::ensure(const config::RepoRef& ref, bool refresh) {
     std::lock_guard<std::mutex> guard(mu_);
     if (refreshed_.count(key) != 0 && contains(ref)) return dir;
   }
-  if (!refresh && contains(ref)) return dir;
+  const fs::path marker = dir / ".git" / std::string(kFetchMarker);
+  // Fresh enough: no lock, no git (graph of 500 cached repositories without the network).
+  if (contains(ref) &&
+      (mode == Mode::kIfMissing || (mode == Mode::kIfStale && fresh(marker, options_.fetch_ttl)))) {
+    return dir;
+  }
 
   std::string holder;
   auto lock = FileLock::acquire(lock_path(ref), options_.holder, options_.lock_timeout, &holder);
@@ -222,12 +247,16 @@ fs::path RepoCache::ensure(const config::RepoRef& ref, bool refresh) {
   }
   if (!contains(ref)) {
     clone_locked(ref);
-  } else if (refresh && !fresh(dir / ".git" / std::string(kFetchMarker), options_.fetch_ttl)) {
-    // Another process may have cloned or fetched it while we waited for the lock.
+  } else if (mode == Mode::kAlways || !fresh(marker, options_.fetch_ttl)) {
+    // (kIfStale: another process may have fetched it while we waited for the lock.)
     fetch_locked(ref, dir);
+  } else {
+    return dir;
   }
+  if (fetched != nullptr) *fetched = true;
   std::lock_guard<std::mutex> guard(mu_);
   refreshed_.insert(key);
+  ++fetches_;
   return dir;
 }
 
@@ -240,14 +269,16 @@ std::vector<RepoCache::EnsureError> RepoCache::ensure_all(const std::vector<conf
       if (refreshed_.count(ref.to_string()) == 0) pending.push_back(ref);
     }
   }
-  if (done != nullptr) *done = pending.size();
+  std::atomic<size_t> fetched_count{0};
   std::vector<EnsureError> errors;
   std::mutex errors_mu;
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < pending.size(); i = next++) {
       try {
-        ensure(pending[i], /*refresh=*/true);
+        bool fetched = false;
+        ensure(pending[i], /*refresh=*/true, &fetched);
+        if (fetched) ++fetched_count;
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> guard(errors_mu);
         errors.push_back({pending[i], e.what()});
@@ -259,6 +290,7 @@ std::vector<RepoCache::EnsureError> RepoCache::ensure_all(const std::vector<conf
   for (size_t i = 1; i < n; ++i) workers.emplace_back(work);
   work();
   for (auto& t : workers) t.join();
+  if (done != nullptr) *done = fetched_count;
   std::sort(errors.begin(), errors.end(), [](const EnsureError& a, const EnsureError& b) {
     return a.ref.to_string() < b.ref.to_string();
   });
@@ -359,11 +391,21 @@ void RepoCache::fetch_locked(const config::RepoRef& ref, const fs::path& dir) {
     }
     pause(options_, options_.backoff * (1 << (attempt - 1)));
   }
-  // One process for the common case: HEAD and the branch of that name.
+  // The common case without a process: HEAD and the branch of that name, read from files.
   std::string head;
-  std::optional<std::string> sha;
-  auto both = run_git(dir, {"rev-parse", "HEAD", "refs/remotes/origin/" + ref.ref + "^{commit}"},
-                      git_options);
+  std::optional<std::string> sha = read_ref(dir / ".git", "refs/remotes/origin/" + ref.ref);
+  if (sha) {
+    if (auto h = read_head(dir / ".git")) {
+      head = *h;
+    } else {
+      sha.reset();
+    }
+  }
+  // Else one process: HEAD and the branch of that name.
+  auto both =
+      sha ? GitResult{}
+          : run_git(dir, {"rev-parse", "HEAD", "refs/remotes/origin/" + ref.ref + "^{commit}"},
+                    git_options);
   if (both.ok) {
     auto nl = both.out.find('\n');
     head = both.out.substr(0, nl);

@@ -34,7 +34,8 @@ struct CacheOptions {
   std::filesystem::path repos_dir;  // config::Home::repos_cache()
   std::string url_template;         // TAKO_GIT_URL; empty = https://github.com/{owner}/{name}.git
   bool local = false;               // --local: never clone or fetch
-  // A clone fetched less than this long ago (by any process) is not fetched again.
+  // A clone fetched less than this long ago (by any process) is not fetched again by
+  // ensure(ref, true); 0 = always fetched. from_env() starts from kDefaultFetchTtl.
   std::chrono::milliseconds fetch_ttl{0};
   int attempts = 3;                            // tries for a transient failure
   std::chrono::milliseconds backoff{300};      // doubled after each failed try
@@ -43,7 +44,11 @@ struct CacheOptions {
   const sys::CancelToken* cancel = nullptr;
   std::string holder;  // text written into lock files; default "tako pid <pid>"
 
-  // From the home directory and the value of TAKO_GIT_URL (may be null).
+  // TAKO_FETCH_TTL when it is not set (SPEC §8).
+  static constexpr std::chrono::milliseconds kDefaultFetchTtl{5 * 60 * 1000};
+
+  // From the home directory and the value of TAKO_GIT_URL (may be null); fetch_ttl is
+  // kDefaultFetchTtl.
   static CacheOptions from_env(const config::Home& home, const char* git_url_env, bool local);
 };
 
@@ -65,23 +70,37 @@ class RepoCache {
   // `%2F` so that every ref is one directory.
   std::filesystem::path clone_dir(const config::RepoRef& ref) const;
   std::filesystem::path lock_path(const config::RepoRef& ref) const;
+  // lock_path() of the clone at `clone_dir` (a clone_dir() of some cache).
+  static std::filesystem::path lock_path_of_clone(const std::filesystem::path& clone_dir);
   std::string url_of(const config::RepoRef& ref) const;
   bool contains(const config::RepoRef& ref) const;
 
   // A clone of `ref` ready to use: cloned when missing; when `refresh`, fetched and checked
-  // out at the ref's newest commit (once per RepoCache object, and not within fetch_ttl).
+  // out at the ref's newest commit (once per RepoCache object, and not when fetched less
+  // than fetch_ttl ago by any process: graph, run and discovery read what they have).
   // With `local`, only checks that the clone exists. Thread-safe; takes the clone's lock
   // while working, so never call it while holding that lock yourself. Throws RepoError.
-  std::filesystem::path ensure(const config::RepoRef& ref, bool refresh = true);
+  // `fetched`, when given, is set to whether this call cloned or fetched.
+  std::filesystem::path ensure(const config::RepoRef& ref, bool refresh = true,
+                               bool* fetched = nullptr);
+
+  // Like ensure(ref, true), but whatever fetch_ttl says: fetched now unless this object has
+  // cloned or fetched it already. For a clone that is about to run (the root of
+  // `exec --repo`, a child run): it runs the newest commit of its ref.
+  std::filesystem::path ensure_newest(const config::RepoRef& ref);
+
+  // Clones and fetches made by this object so far (--debug).
+  std::size_t fetch_count() const;
 
   // A failure of ensure_all(): the clone and the error.
   struct EnsureError {
     config::RepoRef ref;
     std::string message;
   };
-  // ensure(ref, /*refresh=*/true) for each of `refs` not yet made ready by this object,
-  // `parallel` at a time (fetching is mostly waiting for the network). Returns the failures;
-  // `done`, when given, receives how many were not ready before.
+  // ensure(ref, /*refresh=*/true) for each of `refs` not yet fetched by this object,
+  // `parallel` at a time (fetching is mostly waiting for the network); a clone fetched less
+  // than fetch_ttl ago is not fetched. Returns the failures; `done`, when given, receives
+  // how many were cloned or fetched.
   std::vector<EnsureError> ensure_all(const std::vector<config::RepoRef>& refs, int parallel,
                                       std::size_t* done = nullptr);
 
@@ -103,12 +122,15 @@ class RepoCache {
                                std::string* current_holder = nullptr) const;
 
  private:
+  enum class Mode { kIfMissing, kIfStale, kAlways };
+  std::filesystem::path ensure_mode(const config::RepoRef& ref, Mode mode, bool* fetched);
   std::filesystem::path clone_locked(const config::RepoRef& ref);
   void fetch_locked(const config::RepoRef& ref, const std::filesystem::path& dir);
 
   CacheOptions options_;
   mutable std::mutex mu_;
   std::set<std::string> refreshed_;  // RepoRef::to_string() of clones fetched by this object
+  std::size_t fetches_ = 0;          // clones and fetches made by this object
 };
 
 // `ref` as one directory name: `/` → `%2F`, `%` → `%25`; and back.

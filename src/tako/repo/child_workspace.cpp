@@ -9,7 +9,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "tako/repo/cache.h"
+#include "tako/repo/checkout_copy.h"
+#include "tako/repo/file_lock.h"
 #include "tako/repo/git.h"
+#include "tako/repo/git_dir.h"
 #include "tako/sys/process.h"
 #include "tako/sys/random.h"
 
@@ -19,6 +23,8 @@ namespace fs = std::filesystem;
 
 std::string_view to_string(WorkspaceMethod method) {
   switch (method) {
+    case WorkspaceMethod::kShared:
+      return "shared clone";
     case WorkspaceMethod::kReflink:
       return "reflink";
     case WorkspaceMethod::kWorktree:
@@ -111,6 +117,61 @@ bool ChildWorkspaces::reflink_supported(const fs::path& source, const fs::path& 
   return supported;
 }
 
+bool ChildWorkspaces::make_shared_clone(const RepoEntry& source, const fs::path& dest,
+                                        const std::string& what) {
+  const fs::path src_git = source.dir / ".git";
+  std::error_code ec;
+  if (!fs::is_directory(src_git, ec)) return false;
+  // A fetch checks out under the clone's lock: shared here, so none runs while we copy.
+  auto lock = FileLock::acquire_shared(RepoCache::lock_path_of_clone(source.dir),
+                                       std::chrono::milliseconds(0));
+  if (!lock) return false;
+  auto head = read_head(src_git);
+  if (!head) return false;
+  const bool sha256 = head->size() == 64;
+  auto index = read_git_index(src_git / "index", sha256 ? 32 : 20);
+  if (!index) return false;
+
+  // The repository: objects borrowed, the rest its own.
+  const fs::path git_dir = dest / ".git";
+  // What git needs to see a repository (HEAD, objects/, refs/); it makes the rest (refs/heads,
+  // objects/pack, …) when it writes there. Fewer inodes: creating them is most of the cost.
+  for (const char* sub : {"objects/info", "refs"}) {
+    fs::create_directories(git_dir / sub, ec);
+    if (ec) throw RepoError(what + ec.message());
+  }
+  auto write = [&](const fs::path& path, const std::string& text) {
+    std::ofstream f(path, std::ios::trunc);
+    f << text;
+    f.close();
+    if (!f) throw RepoError(what + "cannot write " + path.string());
+  };
+  write(git_dir / "objects/info/alternates", fs::absolute(src_git / "objects").string() + "\n");
+  write(git_dir / "HEAD", *head + "\n");
+  for (const char* file : {"config", "packed-refs", "index"}) {
+    if (!fs::exists(src_git / file, ec)) continue;
+    if (auto err = copy_regular_file(src_git / file, git_dir / file, 0666, false); !err.empty())
+      throw RepoError(what + err);
+  }
+  // The clone's remote-tracking branches and tags (e.g. `git log origin/main..`), as files.
+  for (const char* sub : {"refs/remotes", "refs/tags"}) {
+    if (!fs::is_directory(src_git / sub, ec)) continue;
+    fs::copy(src_git / sub, git_dir / sub,
+             fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+    if (ec) throw RepoError(what + "cannot copy " + sub + ": " + ec.message());
+  }
+
+  const bool reflink = allow_reflink_ && reflink_supported(source.dir, dest);
+  CheckoutCopy copied = copy_checkout(source.dir, dest, *index, reflink);
+  if (!copied.error.empty()) throw RepoError(what + copied.error);
+  if (copied.modified > 0) {
+    // The clone's files were written to: its commit's, from the object store.
+    auto r = run_git(dest, {"reset", "--hard", "--quiet"});
+    if (!r.ok) throw RepoError(what + "git reset --hard: " + r.message());
+  }
+  return true;
+}
+
 ChildWorkspace ChildWorkspaces::make(const RepoEntry& source, const fs::path& dest_in) {
   const fs::path dest = fs::absolute(dest_in).lexically_normal();
   const std::string what =
@@ -132,7 +193,18 @@ ChildWorkspace ChildWorkspaces::make(const RepoEntry& source, const fs::path& de
     }
   } cleanup{this, dest};
 
-  // 1. reflink
+  // 1. shared clone
+  if (allow_shared_ && source.kind == RepoKind::kCache) {
+    fs::create_directories(dest, ec);
+    if (ec) throw RepoError(what + ec.message());
+    if (make_shared_clone(source, dest, what)) {
+      cleanup.path.clear();
+      return {dest, WorkspaceMethod::kShared};
+    }
+    fs::remove_all(dest, ec);
+  }
+
+  // 2. reflink
   if (allow_reflink_ && reflink_supported(source.dir, dest.parent_path())) {
     fs::create_directories(dest, ec);
     if (copy_tree(source.dir, dest, /*reflink=*/true).empty()) {
@@ -142,7 +214,7 @@ ChildWorkspace ChildWorkspaces::make(const RepoEntry& source, const fs::path& de
     fs::remove_all(dest, ec);
   }
 
-  // 2. git worktree
+  // 3. git worktree
   std::string head;
   if (source.kind == RepoKind::kCache && is_git_checkout(source.dir)) {
     head = "HEAD";  // a cache clone always has its ref checked out: save a rev-parse
@@ -190,7 +262,7 @@ ChildWorkspace ChildWorkspaces::make(const RepoEntry& source, const fs::path& de
     return {dest, WorkspaceMethod::kWorktree};
   }
 
-  // 3. full copy
+  // 4. full copy
   fs::create_directories(dest, ec);
   if (auto err = copy_tree(source.dir, dest, /*reflink=*/false); !err.empty()) {
     throw RepoError(what + err);

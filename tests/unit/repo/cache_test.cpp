@@ -220,16 +220,62 @@ TEST_F(CacheTest, EnsureAllFetchesEachCloneOnceAndReportsFailures) {
                                              ref_of("acme", "c"), ref_of("acme", "ghost")};
   std::size_t done = 0;
   auto errors = cache.ensure_all(refs, 8, &done);
-  EXPECT_EQ(done, 4u);
+  EXPECT_EQ(done, 3u);  // fetched; the ghost failed
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].ref.to_string(), "acme/ghost:main");
   EXPECT_THAT(errors[0].message, HasSubstr("cannot clone acme/ghost:main"));
   EXPECT_EQ(testing::read_file(dir / "cache/repos/acme/b/main/NEW"), "new file\n");
   // Once per RepoCache: nothing is fetched again, however often it is asked.
   world.commit_and_push("acme/b", {{"NEWER", "x\n"}});
-  cache.ensure_all(refs, 8, &done);
-  EXPECT_EQ(done, 1u);  // only the one that failed is tried again
+  EXPECT_EQ(cache.ensure_all(refs, 8, &done).size(), 1u);  // the ghost, tried again
+  EXPECT_EQ(done, 0u);
   EXPECT_FALSE(fs::exists(dir / "cache/repos/acme/b/main/NEWER"));
+}
+
+TEST_F(CacheTest, AFreshCloneIsNotFetchedWithinTheTtl) {
+  world.add_repo("acme/lib", "version: 0.1.0\n");
+  CacheOptions o = options();
+  o.fetch_ttl = std::chrono::minutes(5);
+  {
+    RepoCache cache(o);
+    bool fetched = false;
+    cache.ensure(ref_of("acme", "lib"), true, &fetched);
+    EXPECT_TRUE(fetched);  // cloned
+  }
+  world.commit_and_push("acme/lib", {{"NEW", "new file\n"}});
+  {
+    // Another process (object), within the TTL: the clone as it is, no fetch.
+    RepoCache cache(o);
+    bool fetched = true;
+    auto path = cache.ensure(ref_of("acme", "lib"), true, &fetched);
+    EXPECT_FALSE(fetched);
+    EXPECT_FALSE(fs::exists(path / "NEW"));
+    std::size_t done = 9;
+    EXPECT_TRUE(cache.ensure_all({ref_of("acme", "lib")}, 4, &done).empty());
+    EXPECT_EQ(done, 0u);
+    EXPECT_EQ(cache.fetch_count(), 0u);
+    // A clone about to run is fetched whatever the TTL, once per object.
+    path = cache.ensure_newest(ref_of("acme", "lib"));
+    EXPECT_EQ(testing::read_file(path / "NEW"), "new file\n");
+    EXPECT_EQ(cache.fetch_count(), 1u);
+    world.commit_and_push("acme/lib", {{"NEWER", "x\n"}});
+    cache.ensure_newest(ref_of("acme", "lib"));
+    EXPECT_EQ(cache.fetch_count(), 1u);
+    EXPECT_FALSE(fs::exists(path / "NEWER"));
+  }
+  // TTL 0: always fetched.
+  o.fetch_ttl = std::chrono::milliseconds(0);
+  RepoCache cache(o);
+  bool fetched = false;
+  auto path = cache.ensure(ref_of("acme", "lib"), true, &fetched);
+  EXPECT_TRUE(fetched);
+  EXPECT_EQ(testing::read_file(path / "NEWER"), "x\n");
+}
+
+TEST_F(CacheTest, FromEnvDefaultsToAFiveMinuteTtl) {
+  config::Home home;
+  home.root = dir.path() / "home";
+  EXPECT_EQ(CacheOptions::from_env(home, nullptr, false).fetch_ttl, std::chrono::minutes(5));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "support/git_world.h"
 #include "support/temp_dir.h"
+#include "tako/repo/file_lock.h"
 
 namespace tako::repo {
 namespace {
@@ -18,7 +19,8 @@ using testing::write_file;
 class ChildWorkspaceTest : public ::testing::Test {
  protected:
   RepoEntry cached_clone() {
-    world.add_repo("acme/lib", "version: 0.1.0\n", {{"src/code.txt", "v1\n"}});
+    if (!fs::exists(world.work_dir("acme/lib")))
+      world.add_repo("acme/lib", "version: 0.1.0\n", {{"src/code.txt", "v1\n"}});
     CacheOptions o;
     o.repos_dir = dir / "cache/repos";
     o.url_template = world.url_template();
@@ -29,13 +31,102 @@ class ChildWorkspaceTest : public ::testing::Test {
     ref.name = "lib";
     return universe.resolve(ref);
   }
+  // acme/lib with an executable script, a symbolic link and a nested file.
+  RepoEntry cached_clone_with_modes() {
+    const fs::path work = world.add_repo("acme/lib", "version: 0.1.0\n",
+                                         {{"src/code.txt", "v1\n"}, {"bin/run.sh", "echo hi\n"}});
+    fs::permissions(work / "bin/run.sh", fs::perms::owner_exec, fs::perm_options::add);
+    fs::create_symlink("src/code.txt", work / "link");
+    git(work, {"add", "-A"});
+    git(work, {"commit", "--quiet", "-m", "modes"});
+    git(work, {"push", "--quiet", "origin", "HEAD"});
+    return cached_clone();
+  }
   TempDir dir;
   GitWorld world{dir / "world"};
 };
 
+TEST_F(ChildWorkspaceTest, SharedCloneIsARepositoryAtTheRunCommitIsolatedFromCacheAndSiblings) {
+  auto source = cached_clone_with_modes();
+  ChildWorkspaces workspaces(/*allow_reflink=*/false);
+  auto one = workspaces.make(source, dir / "ws/root/children/one");
+  auto two = workspaces.make(source, dir / "ws/root/children/two");
+  EXPECT_EQ(one.method, WorkspaceMethod::kShared);
+  EXPECT_EQ(two.method, WorkspaceMethod::kShared);
+  const std::string head = git(source.dir, {"rev-parse", "HEAD"});
+  EXPECT_EQ(git(one.dir, {"rev-parse", "HEAD"}), head);
+  EXPECT_EQ(git(one.dir, {"status", "--porcelain"}), "");  // exactly the commit's files
+  EXPECT_EQ(read_file(one.dir / "src/code.txt"), "v1\n");
+  EXPECT_EQ(read_file(one.dir / "tako.yml"), "version: 0.1.0\n");
+  EXPECT_TRUE((fs::status(one.dir / "bin/run.sh").permissions() & fs::perms::owner_exec) !=
+              fs::perms::none);
+  ASSERT_TRUE(fs::is_symlink(one.dir / "link"));
+  EXPECT_EQ(fs::read_symlink(one.dir / "link"), "src/code.txt");
+  EXPECT_EQ(git(one.dir, {"rev-parse", "origin/main"}), head);  // the clone's refs came along
+
+  // Writes, commits and refs of one child reach neither the clone nor the sibling.
+  write_file(one.dir / "src/code.txt", "changed by one\n");
+  write_file(one.dir / "new.txt", "new\n");
+  git(one.dir, {"add", "-A"});
+  git(one.dir, {"commit", "--quiet", "-m", "child commit"});
+  git(one.dir, {"branch", "child-branch"});
+  const std::string committed = git(one.dir, {"rev-parse", "HEAD"});
+  EXPECT_NE(committed, head);
+  EXPECT_EQ(read_file(source.dir / "src/code.txt"), "v1\n");
+  EXPECT_FALSE(fs::exists(source.dir / "new.txt"));
+  EXPECT_EQ(git(source.dir, {"rev-parse", "HEAD"}), head);
+  EXPECT_EQ(git(source.dir, {"status", "--porcelain"}), "");
+  EXPECT_EQ(git(source.dir, {"branch", "--list", "child-branch"}), "");
+  EXPECT_THROW(git(source.dir, {"cat-file", "-e", committed.substr(0, 40)}), std::runtime_error);
+  EXPECT_EQ(read_file(two.dir / "src/code.txt"), "v1\n");
+  EXPECT_FALSE(fs::exists(two.dir / "new.txt"));
+  EXPECT_EQ(git(two.dir, {"rev-parse", "HEAD"}), head);
+
+  // A built-in can push from it: origin is the clone's remote.
+  git(one.dir, {"push", "--quiet", "origin", "HEAD:refs/heads/from-child"});
+  EXPECT_EQ(git(world.remote_dir("acme/lib"), {"rev-parse", "from-child"}), committed);
+
+  EXPECT_TRUE(workspaces.remove(one.dir));
+  EXPECT_FALSE(fs::exists(one.dir));
+  EXPECT_TRUE(workspaces.remove(two.dir));
+  EXPECT_FALSE(fs::exists(two.dir));
+  EXPECT_EQ(git(source.dir, {"status", "--porcelain"}), "");
+}
+
+TEST_F(ChildWorkspaceTest, SharedCloneGetsTheCommitsFilesEvenWhenTheCloneWasWrittenTo) {
+  auto source = cached_clone_with_modes();
+  // Something ran in the clone (`tako run`, an `exec --repo` root): a tracked file edited,
+  // one removed, an untracked one added.
+  write_file(source.dir / "src/code.txt", "edited in the cache\n");
+  fs::remove(source.dir / "tako.yml");
+  write_file(source.dir / "build/output.o", "junk\n");
+  ChildWorkspaces workspaces(/*allow_reflink=*/false);
+  auto child = workspaces.make(source, dir / "ws/root/children/c");
+  EXPECT_EQ(child.method, WorkspaceMethod::kShared);
+  EXPECT_EQ(read_file(child.dir / "src/code.txt"), "v1\n");
+  EXPECT_EQ(read_file(child.dir / "tako.yml"), "version: 0.1.0\n");
+  EXPECT_FALSE(fs::exists(child.dir / "build"));
+  EXPECT_EQ(git(child.dir, {"status", "--porcelain"}), "");
+  EXPECT_EQ(read_file(source.dir / "src/code.txt"), "edited in the cache\n");
+  EXPECT_TRUE(workspaces.remove(child.dir));
+}
+
+TEST_F(ChildWorkspaceTest, ALockedCloneIsNotCopiedButCheckedOutByGit) {
+  auto source = cached_clone();
+  // A fetch in progress (or `tako run` using the clone) holds its lock.
+  auto lock = FileLock::acquire(RepoCache::lock_path_of_clone(source.dir), "test",
+                                std::chrono::milliseconds(0));
+  ASSERT_TRUE(lock);
+  ChildWorkspaces workspaces(/*allow_reflink=*/false);
+  auto child = workspaces.make(source, dir / "ws/root/children/locked");
+  EXPECT_EQ(child.method, WorkspaceMethod::kWorktree);
+  EXPECT_EQ(read_file(child.dir / "src/code.txt"), "v1\n");
+  EXPECT_TRUE(workspaces.remove(child.dir));
+}
+
 TEST_F(ChildWorkspaceTest, WorktreeFromCacheIsolatesCacheAndSiblings) {
   auto source = cached_clone();
-  ChildWorkspaces workspaces(/*allow_reflink=*/false);
+  ChildWorkspaces workspaces(/*allow_reflink=*/false, /*allow_shared=*/false);
   auto one = workspaces.make(source, dir / "ws/root/children/one");
   auto two = workspaces.make(source, dir / "ws/root/children/two");
   EXPECT_EQ(one.method, WorkspaceMethod::kWorktree);
