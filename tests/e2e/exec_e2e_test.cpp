@@ -212,6 +212,18 @@ TEST_F(ExecTest, UsageErrorsExit2) {
   EXPECT_EQ(tako({"exec", "w", "--resume", "exec-20260101-000000-00000000"}).exit_code, 2);
 }
 
+// `--workspace DIR` takes one directory per occurrence: the workflow name after it is the
+// workflow, not a second directory.
+TEST_F(ExecTest, WorkspaceOptionBeforeTheWorkflowName) {
+  yml("version: 0.1.0\nworkflows:\n  w:\n    steps: [\"echo ran\"]\n");
+  fs::create_directories(root / "ws-a");
+  fs::create_directories(root / "ws-b");
+  auto r = tako({"exec", "--workspace", (root / "ws-a").string(), "--workspace",
+                 (root / "ws-b").string(), "w"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("ran\n"), std::string::npos) << r.out;
+}
+
 TEST_F(ExecTest, BashShebangAndTimeout) {
   yml(R"(version: 0.1.0
 workflows:

@@ -57,8 +57,12 @@ void add_common_options(CLI::App& command, CommonOptions& options, unsigned whic
     command.add_option("--cache-dir", options.cache_dir, "Cache directory (default: TAKO_HOME/cache)");
   }
   if (which & kWorkspaceOption) {
-    command.add_option("--workspace", options.workspaces,
-                       "Directory of local checkouts, DIR/<owner>/<name> or DIR/<name> (repeatable)");
+    // One directory per occurrence: without allow_extra_args(false), CLI11 would take the
+    // words after it (the workflow name of `tako exec --workspace DIR release`) as more dirs.
+    command
+        .add_option("--workspace", options.workspaces,
+                    "Directory of local checkouts, DIR/<owner>/<name> or DIR/<name> (repeatable)")
+        ->allow_extra_args(false);
   }
   if (which & kLocalOption) {
     command.add_flag("--local", options.local, "Never touch the network; fail if a repository is missing");
