@@ -84,6 +84,7 @@ class ChildRuns {
   std::vector<std::filesystem::path> made_;
   std::atomic<int> tree_children_{0};
   std::atomic<bool> warned_size_{false};
+  std::once_flag children_dir_made_;
   repo::TreeLocks tree_locks_;
 };
 
