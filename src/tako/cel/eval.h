@@ -57,11 +57,17 @@ bool is_type_name(std::string_view name);  // int, uint, ..., google.protobuf.Ti
 
 Value eval_node(EvalCtx& ctx, const Node& node);
 
+// A kComprehension node (comprehension.cpp). `member_of` (map() only): instead of building
+// the list, says whether `*member_of` is among its items, as `x in l.map(...)` would, with the
+// same errors: every item is still computed.
+Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of = nullptr);
+
 // Errors.
 Value error_at(const Node& node, std::string message);
 Value no_overload(const Node& node, std::string_view function, const Value* args, std::size_t argc);
 
 // Helpers shared by the evaluator and functions.
+std::string key_text(const Value& key);  // 'name' for strings, the literal form otherwise
 std::size_t utf8_length(std::string_view s);
 Value make_string_checked(EvalCtx& ctx, const Node& at, std::string s);
 
