@@ -3,6 +3,7 @@
 // loop variables in the evaluation's local slots (resolved by Program).
 
 #include "tako/cel/eval.h"
+#include "tako/cel/split_range.h"
 
 namespace tako::cel {
 
@@ -21,7 +22,8 @@ Value bool_result(const Node& body, const Value& v, bool* out) {
 }  // namespace
 
 Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of) {
-  Value range = eval_node(ctx, *n.args[0]);
+  SplitRange split;
+  Value range = eval_range(ctx, *n.args[0], split);
   if (range.is_error()) return range;
   const Node& body = *n.args[1];
   const Node* filter = n.has_filter ? n.args[2].get() : nullptr;
@@ -29,7 +31,9 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of) {
   size_t count;
   const std::vector<Value>* list = nullptr;
   const MapData* map = nullptr;
-  if (range.is_list()) {
+  if (split.active()) {
+    count = split.pieces().count();
+  } else if (range.is_list()) {
     list = &range.as_list();
     count = list->size();
   } else if (range.is_map()) {
@@ -44,8 +48,25 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of) {
   // A range list that nobody else holds (the result of split(), say) gives its items up
   // instead of sharing them with the loop variable.
   std::vector<Value>* own_items = range.unique_items();
+  // A split's pieces go into a string the loop already has when nobody else holds it: the
+  // variable's previous value, or `spare`, a result the loop was done with (map() under `in`).
+  Value spare;
+  auto bind_piece = [&](Value* var) {
+    const std::string_view piece = split.pieces().next();
+    if (std::string* text = var->unique_text()) {
+      text->assign(piece);
+    } else if (std::string* spare_text = spare.unique_text()) {
+      spare_text->assign(piece);
+      *var = std::move(spare);
+    } else {
+      *var = Value::string(std::string(piece));
+    }
+  };
   auto bind = [&](size_t i) {
-    if (list != nullptr) {
+    if (split.active()) {
+      if (two) *v1 = Value::integer(static_cast<std::int64_t>(i));
+      bind_piece(two ? v2 : v1);
+    } else if (list != nullptr) {
       if (two) {
         *v1 = Value::integer(static_cast<std::int64_t>(i));
         *v2 = (*list)[i];
@@ -120,6 +141,7 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of) {
         if (member_of != nullptr) {
           charge(ctx, 1, n);  // what `in` charges per item of a list
           found = found || values_equal(*member_of, r);
+          if (split.active()) spare = std::move(r);
           continue;
         }
         out.push_back(std::move(r));

@@ -6,7 +6,9 @@
 #include <memory>
 #include <new>
 
+#include "tako/cel/functions.h"
 #include "tako/cel/operands.h"
+#include "tako/cel/split_range.h"
 #include "tako/cel/time_util.h"
 
 namespace tako::cel {
@@ -306,7 +308,9 @@ Value eval_map_literal(EvalCtx& ctx, const Node& n) {
   return Value::map(std::move(entries));
 }
 
-Value eval_call(EvalCtx& ctx, const Node& n) {
+// `split` (a comprehension's range, see eval_range): text.split(sep) is not built as a list
+// when prepare_split_range takes it; the result is then null.
+Value eval_call(EvalCtx& ctx, const Node& n, SplitRange* split = nullptr) {
   const size_t argc = n.args.size();
   CallArgs call_args(argc);
   std::uint64_t work = 0;
@@ -323,6 +327,9 @@ Value eval_call(EvalCtx& ctx, const Node& n) {
   if (n.fn == nullptr) return error_at(n, "unbound function '" + n.name + "'");
   FunctionImpl impl = n.has_target ? n.fn->receiver : n.fn->global;
   if (impl == nullptr) return no_overload(n, n.name, args, argc);
+  if (split != nullptr && impl == fn::fn_split && prepare_split_range(ctx, n, args, argc, *split)) {
+    return Value();
+  }
   return impl(ctx, n, args, argc);
 }
 
@@ -359,6 +366,13 @@ Value no_overload(const Node& node, std::string_view function, const Value* args
   }
   msg += ")'";
   return error_at(node, std::move(msg));
+}
+
+Value eval_range(EvalCtx& ctx, const Node& n, SplitRange& split) {
+  if (n.kind != NodeKind::kCall || !n.has_target) return eval_node(ctx, n);
+  charge(ctx, 1, n);  // what eval_node charges and checks, then its call
+  DepthGuard guard(ctx, n);
+  return eval_call(ctx, n, &split);
 }
 
 Value eval_node(EvalCtx& ctx, const Node& n) {

@@ -62,6 +62,11 @@ Value eval_node(EvalCtx& ctx, const Node& node);
 // same errors: every item is still computed.
 Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of = nullptr);
 
+// A comprehension's range: eval_node(n), except that `text.split(sep)` fills `split` (see
+// split_range.h) and returns null instead of building the list.
+struct SplitRange;
+Value eval_range(EvalCtx& ctx, const Node& n, SplitRange& split);
+
 // Errors.
 Value error_at(const Node& node, std::string message);
 Value no_overload(const Node& node, std::string_view function, const Value* args, std::size_t argc);

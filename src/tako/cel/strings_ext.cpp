@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tako/cel/functions.h"
+#include "tako/cel/split_range.h"
 #include "tako/cel/time_util.h"
 
 namespace tako::cel::fn {
@@ -258,24 +259,10 @@ Value fn_split(EvalCtx& ctx, const Node& n, Args a, size_t argc) {
     charge(ctx, out.size(), n);
     return Value::list(std::move(out));
   }
-  if (sep.size() == 1) {  // the usual case: count the pieces, to allocate the list once
-    const size_t pieces = 1 + static_cast<size_t>(std::count(s.begin(), s.end(), sep[0]));
-    out.reserve(limit > 0 ? std::min<size_t>(pieces, static_cast<size_t>(limit)) : pieces);
-  }
-  size_t pos = 0;
-  while (true) {
-    if (limit > 0 && static_cast<std::int64_t>(out.size()) == limit - 1) {
-      out.push_back(Value::string(s.substr(pos)));
-      break;
-    }
-    size_t hit = sep.size() == 1 ? s.find(sep[0], pos) : s.find(sep, pos);
-    if (hit == std::string::npos) {
-      out.push_back(Value::string(s.substr(pos)));
-      break;
-    }
-    out.push_back(Value::string(s.substr(pos, hit - pos)));
-    pos = hit + sep.size();
-  }
+  SplitPieces pieces(s, sep, limit);
+  out.reserve(pieces.count());
+  for (std::size_t i = 0; i < pieces.count(); ++i)
+    out.push_back(Value::string(std::string(pieces.next())));
   charge(ctx, out.size(), n);
   return Value::list(std::move(out));
 }

@@ -1,0 +1,137 @@
+// A comprehension over `text.split(sep)` walks the pieces in place instead of building the
+// list (split_range.h). These pin down that it computes what the list would, charges the
+// same cost, and never changes a string that someone else still holds.
+#include "tako/cel/split_range.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tako/cel/cel.h"
+
+namespace tako::cel {
+namespace {
+
+std::vector<std::string> pieces(std::string_view text, std::string_view sep,
+                                std::int64_t limit = -1) {
+  SplitPieces p(text, sep, limit);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < p.count(); ++i) out.emplace_back(p.next());
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+
+TEST(CelSplitRange, PiecesAreThoseOfSplit) {
+  EXPECT_EQ(pieces("a,b,c", ","), (Strings{"a", "b", "c"}));
+  EXPECT_EQ(pieces("", ","), (Strings{""}));
+  EXPECT_EQ(pieces(",", ","), (Strings{"", ""}));
+  EXPECT_EQ(pieces("a,b,", ","), (Strings{"a", "b", ""}));
+  EXPECT_EQ(pieces("a::b::c", "::"), (Strings{"a", "b", "c"}));
+  EXPECT_EQ(pieces("aaa", "aa"), (Strings{"", "a"}));
+  EXPECT_EQ(pieces("a,b,c", ",", 2), (Strings{"a", "b,c"}));
+  EXPECT_EQ(pieces("a,b,c", ",", 1), (Strings{"a,b,c"}));
+  EXPECT_EQ(pieces("a,b,c", ",", 9), (Strings{"a", "b", "c"}));
+  EXPECT_EQ(pieces("a,b,c", ",", -5), (Strings{"a", "b", "c"}));
+  EXPECT_EQ(pieces("a,b,c", ",", 0), Strings{});
+}
+
+std::string lit(const char* expr, const Activation& vars = {}) {
+  return Program::compile(expr)->evaluate(vars).to_literal();
+}
+
+// Each expression against the same one with its range made a list first (`[r][0]` is not a
+// split call, so it is built and iterated as before).
+TEST(CelSplitRange, ComprehensionsGiveWhatTheListWould) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"'a, B ,c'.split(',').map(s, s.trim().lower())",
+       "['a, B ,c'.split(',')][0].map(s, s.trim().lower())"},
+      {"'b' in 'a, B ,c'.split(',').map(s, s.trim().lower())",
+       "'b' in ['a, B ,c'.split(',')][0].map(s, s.trim().lower())"},
+      {"'x' in 'a,b'.split(',').map(s, s)", "'x' in ['a,b'.split(',')][0].map(s, s)"},
+      {"'a,b,'.split(',').map(s, s + '!')", "['a,b,'.split(',')][0].map(s, s + '!')"},
+      {"'a::b::c'.split('::').exists(x, x == 'b')",
+       "['a::b::c'.split('::')][0].exists(x, x == 'b')"},
+      {"'a,b,c'.split(',').all(x, x.size() == 1)", "['a,b,c'.split(',')][0].all(x, x.size() == 1)"},
+      {"'a,b,a'.split(',').exists_one(x, x == 'a')",
+       "['a,b,a'.split(',')][0].exists_one(x, x == 'a')"},
+      {"'a,b,ab'.split(',').filter(s, s.startsWith('a'))",
+       "['a,b,ab'.split(',')][0].filter(s, s.startsWith('a'))"},
+      {"'a,b'.split(',').map(s, [s, s.upper(), s])",
+       "['a,b'.split(',')][0].map(s, [s, s.upper(), s])"},
+      {"'a,b'.split(',').map(s, 'c,d'.split(',').map(t, s + t))",
+       "['a,b'.split(',')][0].map(s, ['c,d'.split(',')][0].map(t, s + t))"},
+      {"'x,y'.split(',').transformList(i, v, v + string(i))",
+       "['x,y'.split(',')][0].transformList(i, v, v + string(i))"},
+      {"'x,y'.split(',').map(s, s != 'y', s.upper())",
+       "['x,y'.split(',')][0].map(s, s != 'y', s.upper())"},
+      {"''.split(',').map(s, s.size())", "[''.split(',')][0].map(s, s.size())"},
+  };
+  for (const auto& [fused, built] : cases) {
+    EXPECT_EQ(lit(fused), lit(built)) << fused;
+  }
+  EXPECT_EQ(lit("'a, B ,c'.split(',').map(s, s.trim().lower())"), "[\"a\", \"b\", \"c\"]");
+  EXPECT_EQ(lit("'a,b'.split(',').map(s, [s, s.upper(), s])"),
+            "[[\"a\", \"A\", \"a\"], [\"b\", \"B\", \"b\"]]");
+}
+
+TEST(CelSplitRange, TheTextAndTheVariablesAreNotChanged) {
+  Activation vars;
+  vars.set("csv", Value::string("A, B"));
+  vars.set("sep", Value::string(","));
+  EXPECT_EQ(lit("csv.split(sep).map(s, s.trim().lower()) == ['a', 'b'] && csv == 'A, B' && "
+                "sep == ','",
+                vars),
+            "true");
+  // A filter keeps the variable's string: the next piece must not be written into it.
+  EXPECT_EQ(lit("csv.split(sep).filter(s, true)", vars), "[\"A\", \" B\"]");
+}
+
+TEST(CelSplitRange, ErrorsAreThoseOfSplit) {
+  for (const char* expr : {"'a'.split(1).map(s, s)", "1.split(',').map(s, s)",
+                           "'a,b'.split(',').map(s, s + 1)", "'a'.split(',', 'x').map(s, s)"}) {
+    std::string fused;
+    try {
+      lit(expr);
+    } catch (const CelError& e) {
+      fused = e.what();
+    }
+    EXPECT_FALSE(fused.empty()) << expr;
+  }
+  // The empty separator and a limit are split()'s own (not walked in place): same results.
+  EXPECT_EQ(lit("'ab'.split('').map(s, s.upper())"), "[\"A\", \"B\"]");
+  EXPECT_EQ(lit("'a,b,c'.split(',', 2).map(s, s.upper())"), "[\"A\", \"B,C\"]");
+}
+
+// The smallest cost limit under which `expr` evaluates.
+std::uint64_t cost_of(const std::string& expr) {
+  auto program = Program::compile(expr);
+  std::uint64_t low = 0, high = 1u << 20;  // evaluates at `high`; not at `low`
+  while (high - low > 1) {
+    const std::uint64_t mid = (low + high) / 2;
+    Limits limits;
+    limits.cost = mid;
+    try {
+      program->evaluate(Activation{}, limits);
+      high = mid;
+    } catch (const CelError&) {
+      low = mid;
+    }
+  }
+  return high;
+}
+
+TEST(CelSplitRange, CostsWhatTheListWould) {
+  const std::string text = "'" + std::string(200, 'x') + ",b, C ,d'";
+  for (const std::string body :
+       {".map(s, s.trim().lower())", ".exists(s, s == 'd')", ".filter(s, s.size() > 1)"}) {
+    const std::string fused = text + ".split(',')" + body;
+    const std::string built = "[" + text + ".split(',')][0]" + body;
+    // `[…][0]` costs three nodes more: the list, the index and the constant 0.
+    EXPECT_EQ(cost_of(fused) + 3, cost_of(built)) << fused;
+  }
+}
+
+}  // namespace
+}  // namespace tako::cel
