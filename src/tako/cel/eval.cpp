@@ -333,6 +333,49 @@ Value eval_call(EvalCtx& ctx, const Node& n, SplitRange* split = nullptr) {
   return impl(ctx, n, args, argc);
 }
 
+// `x.f()`: a receiver call without arguments, to a function that has a receiver form.
+bool is_bare_method(const Node& n) {
+  return n.kind == NodeKind::kCall && n.has_target && n.args.size() == 1 && n.fn != nullptr &&
+         n.fn->receiver != nullptr;
+}
+
+// `x.f().g()…` (is_bare_method all along): evaluates x, then applies the functions in turn,
+// instead of one eval_node and one argument array per link. Charges, depth and errors are
+// those of the nested calls, in the same order.
+Value eval_method_chain(EvalCtx& ctx, const Node& n) {
+  constexpr int kMaxLinks = 8;
+  const Node* links[kMaxLinks];
+  int count = 0;
+  const Node* base = &n;
+  while (count < kMaxLinks && is_bare_method(*base)) {
+    links[count++] = base;
+    base = base->args[0].get();
+  }
+  // links[0] is n, which eval_node charged and guards; the inner links as eval_node would.
+  const int depth = ctx.depth;
+  for (int i = 1; i < count; ++i) {
+    charge(ctx, 1, *links[i]);
+    if (++ctx.depth > ctx.limits.max_depth) {
+      throw LimitExceeded{"evaluation nested deeper than " + std::to_string(ctx.limits.max_depth),
+                          links[i]->offset};
+    }
+  }
+  CallArgs base_value(1);
+  const Value* shared = borrow(ctx, *base, /*locals=*/false);
+  Value* current =
+      shared != nullptr ? &base_value.add_alias(*shared) : &base_value.add(eval_node(ctx, *base));
+  ctx.depth = depth;
+  Value result;
+  for (int i = count - 1; i >= 0; --i) {
+    if (current->is_error()) return *current;
+    charge(ctx, input_size(*current) / 64, *links[i]);
+    Value next = links[i]->fn->receiver(ctx, *links[i], current, 1);
+    result = std::move(next);
+    current = &result;
+  }
+  return result;
+}
+
 Value eval_logic(EvalCtx& ctx, const Node& n, bool is_and) {
   // Commutative: an error or non-bool on one side is absorbed when the other side decides.
   Value a = eval_node(ctx, *n.args[0]);
@@ -394,6 +437,7 @@ Value eval_node(EvalCtx& ctx, const Node& n) {
       return index_value(n, operand, index);
     }
     case NodeKind::kCall:
+      if (is_bare_method(n) && is_bare_method(*n.args[0])) return eval_method_chain(ctx, n);
       return eval_call(ctx, n);
     case NodeKind::kList: {
       std::vector<Value> items;

@@ -1,14 +1,15 @@
-// A comprehension over `text.split(sep)` walks the pieces in place instead of building the
-// list (split_range.h). These pin down that it computes what the list would, charges the
-// same cost, and never changes a string that someone else still holds.
-#include "tako/cel/split_range.h"
-
+// Two shortcuts of the evaluator: a comprehension over `text.split(sep)` walks the pieces in
+// place instead of building the list (split_range.h), and a chain of argument-less methods
+// `x.f().g()` applies its functions in turn (eval.cpp). These pin down that each computes
+// what the plain evaluation would, charges the same cost and depth, and never changes a
+// string that someone else still holds.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "tako/cel/cel.h"
+#include "tako/cel/split_range.h"
 
 namespace tako::cel {
 namespace {
@@ -104,14 +105,18 @@ TEST(CelSplitRange, ErrorsAreThoseOfSplit) {
   EXPECT_EQ(lit("'a,b,c'.split(',', 2).map(s, s.upper())"), "[\"A\", \"B,C\"]");
 }
 
-// The smallest cost limit under which `expr` evaluates.
-std::uint64_t cost_of(const std::string& expr) {
+// The smallest limit under which `expr` evaluates: of cost, or (`depth`) of nesting.
+std::uint64_t smallest_limit(const std::string& expr, bool depth = false) {
   auto program = Program::compile(expr);
   std::uint64_t low = 0, high = 1u << 20;  // evaluates at `high`; not at `low`
   while (high - low > 1) {
     const std::uint64_t mid = (low + high) / 2;
     Limits limits;
-    limits.cost = mid;
+    if (depth) {
+      limits.max_depth = static_cast<int>(mid);
+    } else {
+      limits.cost = mid;
+    }
     try {
       program->evaluate(Activation{}, limits);
       high = mid;
@@ -120,6 +125,10 @@ std::uint64_t cost_of(const std::string& expr) {
     }
   }
   return high;
+}
+
+std::uint64_t cost_of(const std::string& expr) {
+  return smallest_limit(expr);
 }
 
 TEST(CelSplitRange, CostsWhatTheListWould) {
@@ -131,6 +140,40 @@ TEST(CelSplitRange, CostsWhatTheListWould) {
     // `[…][0]` costs three nodes more: the list, the index and the constant 0.
     EXPECT_EQ(cost_of(fused) + 3, cost_of(built)) << fused;
   }
+}
+
+TEST(CelMethodChain, GivesWhatTheNestedCallsWould) {
+  Activation vars;
+  vars.set("name", Value::string(" AbC "));
+  EXPECT_EQ(lit("name.trim().lower().upper().size()", vars), "3");
+  EXPECT_EQ(lit("name.trim().lower() == 'abc' && name == ' AbC '", vars), "true");
+  EXPECT_EQ(lit("' x '.trim().upper()"), "\"X\"");
+  EXPECT_EQ(lit("['a', ' b '].map(s, s.trim().upper().lower())"), "[\"a\", \"b\"]");
+  // Nine links: more than one chain's worth (eight).
+  EXPECT_EQ(lit("' A '.trim().lower().upper().lower().upper().lower().upper().lower().size()"),
+            "1");
+}
+
+TEST(CelMethodChain, ErrorsStopTheChain) {
+  for (const char* expr : {"1.trim().lower()", "('a' + 1).trim().lower()", "'a'.trim().nope()",
+                           "'a'.size().lower()"}) {
+    try {
+      lit(expr);
+      ADD_FAILURE() << expr << " evaluated";
+    } catch (const CelError&) {
+    }
+  }
+}
+
+TEST(CelMethodChain, CostsAndNestsAsTheNestedCalls) {
+  const std::string text = "' " + std::string(300, 'X') + " '";
+  // `[…][0]` breaks the chain and costs three nodes more (the list, the index, the 0).
+  EXPECT_EQ(cost_of(text + ".trim().lower().upper()") + 3,
+            cost_of("[" + text + ".trim().lower()][0].upper()"));
+  EXPECT_EQ(cost_of(text + ".trim().lower()") + 3, cost_of("[" + text + ".trim()][0].lower()"));
+  // Each call is one level; the constant is read in place.
+  EXPECT_EQ(smallest_limit("'a'.trim().lower().upper()", /*depth=*/true), 3u);
+  EXPECT_EQ(smallest_limit("'a'.trim()", /*depth=*/true), 1u);
 }
 
 }  // namespace
