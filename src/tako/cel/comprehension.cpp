@@ -81,6 +81,15 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of) {
     }
   };
 
+  // The filter of map(x, f, t) and the transforms, for the item just bound: false to skip the
+  // item, or when the filter fails (`error` says why).
+  auto passes_filter = [&](Value& error) {
+    if (filter == nullptr) return true;
+    bool keep = false;
+    error = bool_result(*filter, eval_node(ctx, *filter), &keep);
+    return keep && !error.is_error();
+  };
+
   switch (n.macro) {
     case MacroKind::kAll:
     case MacroKind::kExists: {
@@ -123,11 +132,9 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of) {
       for (size_t i = 0; i < count; ++i) {
         charge(ctx, 1, n);
         bind(i);
-        if (filter != nullptr) {
-          bool keep = false;
-          Value err = bool_result(*filter, eval_node(ctx, *filter), &keep);
+        if (Value err; !passes_filter(err)) {
           if (err.is_error()) return err;
-          if (!keep) continue;
+          continue;
         }
         Value r = eval_node(ctx, body);
         if (n.macro == MacroKind::kFilter) {
@@ -156,11 +163,9 @@ Value eval_comprehension(EvalCtx& ctx, const Node& n, const Value* member_of) {
       for (size_t i = 0; i < count; ++i) {
         charge(ctx, 1, n);
         bind(i);
-        if (filter != nullptr) {
-          bool keep = false;
-          Value err = bool_result(*filter, eval_node(ctx, *filter), &keep);
+        if (Value err; !passes_filter(err)) {
           if (err.is_error()) return err;
-          if (!keep) continue;
+          continue;
         }
         Value r = eval_node(ctx, body);
         if (r.is_error()) return r;
