@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/fanout_yml.h"
 #include "support/git_world.h"
 #include "support/tako_runner.h"
 #include "support/temp_dir.h"
@@ -21,65 +22,18 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// acme/lib builds `version` (stdout) and emits lib_built 1.2.0 with it, then fans out.
-std::string lib_yml(const std::vector<std::string>& dependents, const std::string& with = "") {
-  std::string y =
-      "version: 0.1.0\n"
-      "metadata: {repo: acme/lib}\n"
-      "artifacts:\n"
-      "  lib: {path: ./tako.yml}\n"
-      "dependents:\n";
-  for (const auto& d : dependents) y += "  - repo: " + d + "\n";
-  y += "workflows:\n"
-       "  release:\n"
-       "    inputs:\n"
-       "      services: {default: \"API, Web\"}\n"
-       "    steps:\n"
-       "      - id: build\n"
-       "        run: echo 1.4.0\n"
-       "        produces:\n"
-       "          outputs: {version: from_stdout}\n"
-       "          events:\n"
-       "            - type: lib_built\n"
-       "              schema_version: \"1.2.0\"\n"
-       "              payload:\n"
-       "                version: \"{{ .outputs.version }}\"\n"
-       "                services: \"{{ .inputs.services }}\"\n"
-       "      - id: notify\n"
-       "        uses: tako/fan-out@v1\n"
-       "        with: {event_type: lib_built" +
-       (with.empty() ? "" : ", " + with) + "}\n";
-  return y;
-}
-
-// A subscriber of acme/lib:lib's lib_built: workflow `test` writes what it got to `mark`.
+// A subscriber of acme/lib's lib_built: workflow `test` writes what it got to `mark`; it also
+// has a workflow `other` that no event runs.
 std::string app_yml(const std::string& identity, const std::string& mark,
                     const std::vector<std::string>& filters = {}, const std::string& range = "") {
-  std::string y = "version: 0.1.0\nmetadata: {repo: " + identity +
-                  "}\n"
-                  "workflows:\n"
-                  "  test:\n"
-                  "    on: event\n"
-                  "    inputs:\n"
-                  "      version: {required: true}\n"
-                  "    steps:\n"
-                  "      - run: echo \"$TAKO_EVENT_TYPE $TAKO_EVENT_SOURCE {{ .inputs.version }} "
-                  "$TAKO_EVENT_PAYLOAD\" > " +
-                  mark +
-                  "\n"
-                  "  other:\n"
-                  "    steps:\n"
-                  "      - run: \"true\"\n"
-                  "subscriptions:\n"
-                  "  - artifact: acme/lib:lib\n"
-                  "    events: [lib_built]\n";
-  if (!range.empty()) y += "    schema_version: \"" + range + "\"\n";
-  if (!filters.empty()) {
-    y += "    filters:\n";
-    for (const auto& f : filters) y += "      - \"" + f + "\"\n";
-  }
-  y += "    workflow: test\n    inputs:\n      version: \"{{ .event.payload.version }}\"\n";
-  return y;
+  return fan_out_subscriber_yml(identity,
+                                "      - run: echo \"$TAKO_EVENT_TYPE $TAKO_EVENT_SOURCE "
+                                "{{ .inputs.version }} $TAKO_EVENT_PAYLOAD\" > " +
+                                    mark + "\n",
+                                filters, range, "",
+                                "  other:\n"
+                                "    steps:\n"
+                                "      - run: \"true\"\n");
 }
 
 std::string read(const fs::path& p) {
@@ -114,8 +68,9 @@ class FanOutPlanE2E : public ::testing::Test {
 
   // Every verdict kind: one of each, the lib's payload `version` unknown before the run.
   void add_universe() {
-    world_.add_repo("acme/lib", lib_yml({"acme/app-one", "acme/app-two", "acme/app-three",
-                                         "acme/app-four", "acme/app-five"}));
+    world_.add_repo("acme/lib",
+                    fan_out_parent_yml({"acme/app-one", "acme/app-two", "acme/app-three",
+                                        "acme/app-four", "acme/app-five"}));
     world_.add_repo("acme/app-one", app_yml("acme/app-one", mark("one")));
     world_.add_repo("acme/app-two",
                     app_yml("acme/app-two", mark("two"), {"event.payload.services == 'CLI'"}));
@@ -156,8 +111,8 @@ TEST_F(FanOutPlanE2E, DryRunPrintsEveryVerdictAndRunsNothing) {
 }
 
 TEST_F(FanOutPlanE2E, KnownPayloadDecidesFiltersAndRendersInputs) {
-  world_.add_repo("acme/lib",
-                  lib_yml({"acme/app-five", "acme/app-one"}, "payload: {version: \"2.1.0\"}"));
+  world_.add_repo("acme/lib", fan_out_parent_yml({"acme/app-five", "acme/app-one"},
+                                                 "payload: {version: \"2.1.0\"}"));
   world_.add_repo("acme/app-one", app_yml("acme/app-one", mark("one")));
   world_.add_repo("acme/app-five", app_yml("acme/app-five", mark("five"),
                                            {"semver.major(event.payload.version) >= 2"}));
@@ -172,8 +127,9 @@ TEST_F(FanOutPlanE2E, KnownPayloadDecidesFiltersAndRendersInputs) {
 }
 
 TEST_F(FanOutPlanE2E, WithPayloadFromAStepOutputShowsThePlaceholder) {
-  world_.add_repo("acme/lib", lib_yml({"acme/app-one"},
-                                      "payload: {built: \"v{{ .steps.build.outputs.version }}\"}"));
+  world_.add_repo("acme/lib",
+                  fan_out_parent_yml({"acme/app-one"},
+                                     "payload: {built: \"v{{ .steps.build.outputs.version }}\"}"));
   world_.add_repo("acme/app-one", app_yml("acme/app-one", mark("one")));
   auto r = tako({"exec", "release", "--root", lib_dir(), "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -357,7 +313,7 @@ TEST_F(SimulatedEventE2E, UsageErrors) {
 }
 
 TEST_F(SimulatedEventE2E, AnEventRecordedByARealFanOutIsAcceptedAsIs) {
-  world_.add_repo("acme/lib", lib_yml({"acme/app"}));
+  world_.add_repo("acme/lib", fan_out_parent_yml({"acme/app"}));
   auto r = tako({"exec", "release", "--root", lib_dir()});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   ASSERT_TRUE(fs::exists(marks() / "app"));
