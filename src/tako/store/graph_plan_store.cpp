@@ -93,9 +93,7 @@ std::vector<GraphNodeRecord> RunStore::graph_nodes(const std::string& root_run) 
          sql("SELECT ", kNodeColumns, " FROM graph_nodes WHERE root_run=?1 ORDER BY position")
              .c_str());
   s.bind(1, root_run);
-  std::vector<GraphNodeRecord> out;
-  while (s.step()) out.push_back(read_node(s));
-  return out;
+  return s.rows(read_node);
 }
 
 void RunStore::update_graph_node(const GraphNodeRecord& n) {

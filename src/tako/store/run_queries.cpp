@@ -16,9 +16,7 @@ std::vector<std::string> RunStore::run_ids_of_repository(const std::string& repo
                       "ORDER BY started_at DESC, id DESC LIMIT ?2");
   s.bind(1, repository);
   s.bind(2, limit);
-  std::vector<std::string> out;
-  while (s.step()) out.push_back(s.text(0));
-  return out;
+  return s.rows([](const Stmt& row) { return row.text(0); });
 }
 
 std::vector<std::string> RunStore::run_repositories(int limit) {
@@ -27,9 +25,7 @@ std::vector<std::string> RunStore::run_repositories(int limit) {
          "SELECT repository FROM runs WHERE repository!='' GROUP BY repository "
          "ORDER BY MAX(started_at) DESC LIMIT ?1");
   s.bind(1, limit);
-  std::vector<std::string> out;
-  while (s.step()) out.push_back(s.text(0));
-  return out;
+  return s.rows([](const Stmt& row) { return row.text(0); });
 }
 
 }  // namespace tako::store

@@ -159,9 +159,7 @@ std::vector<RunRecord> RunStore::list_root_runs(int limit) {
              " FROM runs WHERE parent_run='' ORDER BY started_at DESC, id DESC LIMIT ?1")
              .c_str());
   s.bind(1, limit);
-  std::vector<RunRecord> out;
-  while (s.step()) out.push_back(read_run(s));
-  return out;
+  return s.rows(read_run);
 }
 
 std::vector<RunRecord> RunStore::list_runs(int limit) {
@@ -170,9 +168,7 @@ std::vector<RunRecord> RunStore::list_runs(int limit) {
       db_, path_,
       sql("SELECT ", kRunColumns, " FROM runs ORDER BY started_at DESC, id DESC LIMIT ?1").c_str());
   s.bind(1, limit);
-  std::vector<RunRecord> out;
-  while (s.step()) out.push_back(read_run(s));
-  return out;
+  return s.rows(read_run);
 }
 
 std::optional<std::string> RunStore::latest_root_run_id() {
@@ -188,9 +184,7 @@ std::vector<RunRecord> RunStore::child_runs(const std::string& parent_run) {
              " FROM runs WHERE parent_run=?1 ORDER BY repository, workflow, started_at")
              .c_str());
   s.bind(1, parent_run);
-  std::vector<RunRecord> out;
-  while (s.step()) out.push_back(read_run(s));
-  return out;
+  return s.rows(read_run);
 }
 
 std::vector<RunRecord> RunStore::tree_runs(const std::string& root_id) {
@@ -199,9 +193,7 @@ std::vector<RunRecord> RunStore::tree_runs(const std::string& root_id) {
          sql("SELECT ", kRunColumns, " FROM runs WHERE root_id=?1 ORDER BY depth, started_at, id")
              .c_str());
   s.bind(1, root_id);
-  std::vector<RunRecord> out;
-  while (s.step()) out.push_back(read_run(s));
-  return out;
+  return s.rows(read_run);
 }
 
 // ---- steps ----
@@ -231,9 +223,7 @@ std::vector<StepRecord> RunStore::steps(const std::string& run_id) {
       db_, path_,
       sql("SELECT ", kStepColumns, " FROM steps WHERE run_id=?1 ORDER BY seq, started_at").c_str());
   s.bind(1, run_id);
-  std::vector<StepRecord> out;
-  while (s.step()) out.push_back(read_step(s));
-  return out;
+  return s.rows(read_step);
 }
 
 std::optional<StepRecord> RunStore::get_step(const std::string& run_id,
@@ -286,9 +276,7 @@ std::vector<EventRecord> RunStore::events_of_root(const std::string& root_run) {
          sql("SELECT ", kEventColumns, " FROM events WHERE root_run=?1 ORDER BY created_at, id")
              .c_str());
   s.bind(1, root_run);
-  std::vector<EventRecord> out;
-  while (s.step()) out.push_back(read_event(s));
-  return out;
+  return s.rows(read_event);
 }
 
 std::vector<EventRecord> RunStore::events_of_run(const std::string& run_id) {
@@ -297,9 +285,7 @@ std::vector<EventRecord> RunStore::events_of_run(const std::string& run_id) {
          sql("SELECT ", kEventColumns, " FROM events WHERE run_id=?1 ORDER BY created_at, id")
              .c_str());
   s.bind(1, run_id);
-  std::vector<EventRecord> out;
-  while (s.step()) out.push_back(read_event(s));
-  return out;
+  return s.rows(read_event);
 }
 
 // ---- deliveries ----
@@ -428,8 +414,7 @@ std::vector<SubscriptionIndexEntry> RunStore::all_subscription_index(bool with_k
       db_, path_,
       sql("SELECT ", kIndexColumns, " FROM subscription_index ORDER BY repository, tako_yml_path")
           .c_str());
-  std::vector<SubscriptionIndexEntry> out;
-  while (s.step()) out.push_back(read_index(s));
+  std::vector<SubscriptionIndexEntry> out = s.rows(read_index);
   if (with_keys) {
     for (auto& e : out) e.keys = keys_of(db_, path_, e.tako_yml_path);
   }
@@ -456,8 +441,7 @@ std::vector<SubscriptionIndexEntry> RunStore::find_subscribers(const std::string
          "FROM subscription_index i JOIN subscription_keys k ON k.tako_yml_path = i.tako_yml_path "
          "WHERE k.source=?1 AND k.event_type=?2 ORDER BY i.repository, i.tako_yml_path");
   s.bind(1, source).bind(2, event_type);
-  std::vector<SubscriptionIndexEntry> out;
-  while (s.step()) out.push_back(read_index(s));
+  std::vector<SubscriptionIndexEntry> out = s.rows(read_index);
   if (with_keys) {
     for (auto& e : out) e.keys = keys_of(db_, path_, e.tako_yml_path);
   }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tako/store/run_store.h"
 
@@ -49,6 +50,13 @@ class Stmt {
     if (v) return bind(i, *v);
     sqlite3_bind_null(stmt_, i);
     return *this;
+  }
+  // Every row, each made by `read(*this)`.
+  template <class Read>
+  auto rows(Read read) {
+    std::vector<decltype(read(*this))> out;
+    while (step()) out.push_back(read(*this));
+    return out;
   }
   // True while there is a row.
   bool step() {

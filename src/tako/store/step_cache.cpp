@@ -80,9 +80,7 @@ int RunStore::prune_step_cache(const std::string& before) {
 std::vector<StepCacheEntry> RunStore::step_cache_entries() {
   std::lock_guard lock(mu_);
   Stmt s(db_, path_, sql("SELECT ", kColumns, " FROM step_cache ORDER BY used_at DESC").c_str());
-  std::vector<StepCacheEntry> out;
-  while (s.step()) out.push_back(read_entry(s));
-  return out;
+  return s.rows(read_entry);
 }
 
 }  // namespace tako::store
