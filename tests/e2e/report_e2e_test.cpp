@@ -134,7 +134,7 @@ TEST_F(ReportE2E, WritesOneSelfContainedFileWithEveryRunStepEventAndDelivery) {
   ASSERT_EQ(doc["events"].size(), 1u);
   EXPECT_THAT(html, HasSubstr(doc["events"][0]["id"].get<std::string>()));
   EXPECT_THAT(html, HasSubstr("lib_built"));
-  EXPECT_THAT(html, HasSubstr("&quot;version&quot;: &quot;1.4.0&quot;"));  // the payload
+  EXPECT_THAT(html, HasSubstr("&#34;version&#34;: &#34;1.4.0&#34;"));  // the payload
   EXPECT_EQ(count(html, "<tr class=\"delivery\""), 2);
   EXPECT_THAT(html, HasSubstr("tests-broke"));  // the failing step's output
   EXPECT_THAT(html, HasSubstr("step &#39;run_tests&#39; failed: exit 3"));

@@ -7,6 +7,15 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
+      case '\0':
+        out += "\xEF\xBF\xBD";  // U+FFFD: a NUL has no place in HTML text
+        break;
+      case '"':
+        out += "&#34;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       case '&':
         out += "&amp;";
         break;
@@ -15,12 +24,6 @@ std::string html_escape(std::string_view text) {
         break;
       case '>':
         out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
         break;
       default:
         out += c;

@@ -9,7 +9,9 @@
 
 namespace tako::sys {
 
-// `text` with & < > " ' replaced by entities: safe in element content and in a quoted attribute.
+// `text` with & < > " ' replaced by entities (&amp; &lt; &gt; &#34; &#39;, as Go's
+// html/template and text/template's `html` write them) and NUL by U+FFFD: safe in element
+// content and in a quoted attribute. The template function `html_escape` is this one.
 std::string html_escape(std::string_view text);
 
 // A complete page: doctype, UTF-8, `title` (escaped), `style` inline in <head>, `body` as it is,

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "tako/sys/html.h"
 #include "tako/tmpl/format.h"
 #include "tako/tmpl/functions.h"
 
@@ -107,33 +108,7 @@ std::string query_escape(std::string_view s) {
 }
 
 std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '\0':
-        out += "\xEF\xBF\xBD";
-        break;
-      case '"':
-        out += "&#34;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
+  return sys::html_escape(s);
 }
 
 std::string js_escape(std::string_view s) {

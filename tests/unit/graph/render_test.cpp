@@ -177,7 +177,7 @@ TEST(RenderEventsTest, HtmlEscapesIdentitiesAndLaysOutByLevels) {
   const std::string html = render_html(g, &e);
   EXPECT_THAT(html, HasSubstr("data-id=\"acme/&lt;x&gt;\" data-level=\"1\""));
   EXPECT_THAT(html, HasSubstr("data-id=\"acme/b\" data-level=\"1\""));
-  EXPECT_THAT(html, HasSubstr("&lt;b&gt; → w&quot;f"));
+  EXPECT_THAT(html, HasSubstr("&lt;b&gt; → w&#34;f"));
   EXPECT_THAT(html, ::testing::Not(HasSubstr("<b>")));
   EXPECT_THAT(html, ::testing::Not(HasSubstr("acme/<x>")));
 }

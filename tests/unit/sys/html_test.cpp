@@ -7,7 +7,7 @@ namespace {
 
 TEST(HtmlEscape, EveryCharacterThatCouldOpenATagOrLeaveAnAttribute) {
   EXPECT_EQ(html_escape("<script>alert('x' & \"y\")</script>"),
-            "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;");
+            "&lt;script&gt;alert(&#39;x&#39; &amp; &#34;y&#34;)&lt;/script&gt;");
   EXPECT_EQ(html_escape("plain ✓ text"), "plain ✓ text");
   EXPECT_EQ(html_escape(""), "");
 }
