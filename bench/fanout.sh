@@ -27,39 +27,7 @@ echo "| N | tako --local (s) | cp -r + sh (s) | ratio | tako, fetching (s) | git
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   dir=$WORK/n$n
-  mkdir -p "$dir/remotes/acme" "$dir/src/lib"
-  cat > "$dir/subscriber.yml" <<'YML'
-version: 0.1.0
-workflows:
-  test:
-    on: event
-    steps:
-      - run: "true"
-subscriptions:
-  - artifact: acme/lib:lib
-    events: [lib_built]
-    workflow: test
-YML
-  bare_repo "$dir/remotes/acme/template.git" "$dir/subscriber.yml"
-  deps=""
-  for i in $(seq 1 "$n"); do
-    cp -r "$dir/remotes/acme/template.git" "$dir/remotes/acme/s$i.git"
-    deps+="  - repo: acme/s$i"$'\n'
-  done
-  cat > "$dir/src/lib/tako.yml" <<YML
-version: 0.1.0
-metadata: {repo: acme/lib}
-artifacts:
-  lib: {path: ./tako.yml}
-dependents:
-$deps
-workflows:
-  release:
-    steps:
-      - id: notify
-        uses: tako/fan-out@v1
-        with: {event_type: lib_built, concurrency_limit: 4}
-YML
+  fanout_world "$dir" "$n" acme
   export TAKO_HOME="$dir/home" TAKO_GIT_URL="file://$dir/remotes/{owner}/{name}.git"
   # Warm-up (not measured): clones every subscriber and fills the subscription index.
   "$TAKO" exec release --root "$dir/src/lib" > /dev/null 2>&1

@@ -20,13 +20,10 @@ N=${2:-500}
 bench_workdir graph-release
 export TAKO_GIT_URL="file://$WORK/remotes/{owner}/{name}.git"
 
-# A bare repository $1 (owner/name) whose one commit holds tako.yml = the file $2.
-bare_repo_of() { bare_repo "$WORK/remotes/$1.git" "$2"; }
-
 name() { printf 'r%03d' "$1"; }
 
 echo "generating 2 x $N repositories in $WORK ..." >&2
-mkdir -p "$WORK/remotes/bench" "$WORK/remotes/fan" "$WORK/src"
+mkdir -p "$WORK/remotes/bench" "$WORK/src"
 for ((i = 0; i < N; i++)); do
   n=$(name "$i")
   {
@@ -44,42 +41,11 @@ for ((i = 0; i < N; i++)); do
     echo "    steps:"
     echo "      - run: \"true\""
   } > "$WORK/graph-$n.yml"
-  bare_repo_of "bench/$n" "$WORK/graph-$n.yml"
+  bare_repo "$WORK/remotes/bench/$n.git" "$WORK/graph-$n.yml"
 done
 git clone -q "$WORK/remotes/bench/r000.git" "$WORK/src/r000"
 
-cat > "$WORK/sub.yml" <<'YML'
-version: 0.1.0
-workflows:
-  test:
-    on: event
-    steps:
-      - run: "true"
-subscriptions:
-  - artifact: fan/lib:lib
-    events: [lib_built]
-    workflow: test
-YML
-deps=""
-for ((i = 1; i <= N; i++)); do
-  bare_repo_of "fan/s$i" "$WORK/sub.yml"
-  deps+="  - repo: fan/s$i"$'\n'
-done
-mkdir -p "$WORK/src/lib"
-cat > "$WORK/src/lib/tako.yml" <<YML
-version: 0.1.0
-metadata: {repo: fan/lib}
-artifacts:
-  lib: {path: ./tako.yml}
-dependents:
-$deps
-workflows:
-  release:
-    steps:
-      - id: notify
-        uses: tako/fan-out@v1
-        with: {event_type: lib_built, concurrency_limit: 4}
-YML
+fanout_world "$WORK" "$N" fan  # fan/s1 … fan/sN, the parent fan/lib in $WORK/src/lib
 
 # The median wall time of 3 runs of `tako exec release --root $1` (after one warm-up run).
 measure() {

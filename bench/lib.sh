@@ -17,11 +17,22 @@ bench_tako() {
 }
 
 # bench_workdir NAME: sets WORK to a new temporary directory, removed when the script exits
-# (call it directly, not in $(...)).
+# (call it directly, not in $(...)), after what bench_at_exit registered.
+BENCH_AT_EXIT=()
 bench_workdir() {
   WORK=$(mktemp -d "/tmp/tako-bench-$1.XXXXXX")
-  # shellcheck disable=SC2064
-  trap "rm -rf '$WORK'" EXIT
+  trap bench_exit EXIT
+}
+
+# bench_at_exit COMMAND: a shell command to run when the script exits (e.g. stopping a cluster
+# the script started), before WORK is removed; a failing one does not keep the others from
+# running.
+bench_at_exit() { BENCH_AT_EXIT+=("$1"); }
+
+bench_exit() {
+  local c
+  for c in "${BENCH_AT_EXIT[@]}"; do eval "$c" || true; done
+  rm -rf "$WORK"
 }
 
 # bare_repo DIR FILE [NAME]: a bare repository DIR on branch main whose one commit holds
@@ -36,6 +47,49 @@ bare_repo() {
   GIT_DIR=$dir git symbolic-ref HEAD refs/heads/main
 }
 
+# fanout_world DIR N OWNER: the world of the fan-out benchmarks (fanout.sh, graph_release.sh,
+# slurm_fanout.sh). N subscriber repositories OWNER/s1 … OWNER/sN, bare under DIR/remotes
+# (copies of DIR/remotes/OWNER/template.git, whose tako.yml is DIR/subscriber.yml), each
+# running workflow `test` of one `true` step on OWNER/lib:lib's lib_built events; and the
+# parent OWNER/lib in DIR/src/lib (a plain directory, no git), listing them all as dependents,
+# whose `release` fans out to them 4 at a time. Point TAKO_GIT_URL at
+# file://DIR/remotes/{owner}/{name}.git.
+fanout_world() {
+  local dir=$1 n=$2 owner=$3 deps="" i
+  mkdir -p "$dir/remotes/$owner" "$dir/src/lib"
+  cat > "$dir/subscriber.yml" <<YML
+version: 0.1.0
+workflows:
+  test:
+    on: event
+    steps:
+      - run: "true"
+subscriptions:
+  - artifact: $owner/lib:lib
+    events: [lib_built]
+    workflow: test
+YML
+  bare_repo "$dir/remotes/$owner/template.git" "$dir/subscriber.yml"
+  for ((i = 1; i <= n; i++)); do
+    cp -r "$dir/remotes/$owner/template.git" "$dir/remotes/$owner/s$i.git"
+    deps+="  - repo: $owner/s$i"$'\n'
+  done
+  cat > "$dir/src/lib/tako.yml" <<YML
+version: 0.1.0
+metadata: {repo: $owner/lib}
+artifacts:
+  lib: {path: ./tako.yml}
+dependents:
+$deps
+workflows:
+  release:
+    steps:
+      - id: notify
+        uses: tako/fan-out@v1
+        with: {event_type: lib_built, concurrency_limit: 4}
+YML
+}
+
 # median: the median of the numbers on stdin, one a line.
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
@@ -44,10 +98,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'
 
 # wall_s COMMAND...: runs COMMAND (output discarded) and prints its wall time in seconds;
 # a failing command stops the benchmark.
-wall_s() {
-  local t0 t1
+wall_s() { wall_s_to /dev/null "$@"; }
+
+# wall_s_to FILE COMMAND...: like wall_s, COMMAND's output (stdout and stderr) kept in FILE,
+# which is shown when the command fails.
+wall_s_to() {
+  local out=$1 t0 t1
+  shift
   t0=$(date +%s%N)
-  "$@" > /dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; exit 1; }
+  "$@" > "$out" 2>&1 || {
+    [[ "$out" == /dev/null ]] || tail -20 "$out" >&2
+    echo "benchmark command failed: $*" >&2
+    exit 1
+  }
   t1=$(date +%s%N)
   awk -v s="$t0" -v e="$t1" 'BEGIN { printf "%.3f\n", (e - s) / 1e9 }'
 }

@@ -10,74 +10,28 @@
 # where it goes: a bare `srun true` (allocation + launch + teardown, the floor of a Slurm job),
 # and `squeue`/`scontrol ping` (what tako adds around a job only on cancellation and at start).
 set -euo pipefail
-tako=$(realpath "${1:?usage: bench/slurm_fanout.sh path/to/tako [N]}")
+. "$(dirname "$0")/lib.sh"
+[[ -n "${1:-}" ]] || { echo "usage: bench/slurm_fanout.sh path/to/tako [N]" >&2; exit 2; }
+tako=$(bench_tako "$1")
 n=${2:-100}
 here=$(cd "$(dirname "$0")/.." && pwd)
-
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
-export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
-dir=$(mktemp -d /tmp/tako-bench-slurm.XXXXXX)
-cluster=""
-cleanup() {
-  [ -n "$cluster" ] && "$here/tests/slurm/cluster.sh" stop "$cluster" >/dev/null 2>&1 || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+bench_workdir slurm
+dir=$WORK
 if [ -z "${SLURM_CONF:-}" ]; then
   cluster="$dir/cluster"
+  bench_at_exit '"$here/tests/slurm/cluster.sh" stop "$cluster" >/dev/null 2>&1'
   export "$("$here/tests/slurm/cluster.sh" start "$cluster")"
 fi
 
-mkdir -p "$dir/remotes/acme" "$dir/src/subscriber"
-sub="$dir/src/subscriber"
-cat > "$sub/tako.yml" <<'YML'
-version: 0.1.0
-workflows:
-  test:
-    on: event
-    steps:
-      - run: "true"
-subscriptions:
-  - artifact: acme/lib:lib
-    events: [lib_built]
-    workflow: test
-YML
-git -C "$sub" init -q -b main && git -C "$sub" add -A && git -C "$sub" commit -q -m init
-git clone -q --bare "$sub" "$dir/remotes/acme/template.git"
-deps=""
-for i in $(seq 1 "$n"); do
-  cp -r "$dir/remotes/acme/template.git" "$dir/remotes/acme/s$i.git"
-  deps+="  - repo: acme/s$i"$'\n'
-done
+fanout_world "$dir" "$n" acme
 lib="$dir/src/lib"
-mkdir -p "$lib"
-cat > "$lib/tako.yml" <<YML
-version: 0.1.0
-metadata: {repo: acme/lib}
-artifacts:
-  lib: {path: ./tako.yml}
-dependents:
-$deps
-workflows:
-  release:
-    steps:
-      - id: notify
-        uses: tako/fan-out@v1
-        with: {event_type: lib_built, concurrency_limit: 4}
-YML
 export TAKO_HOME="$dir/home" TAKO_GIT_URL="file://$dir/remotes/{owner}/{name}.git"
 "$tako" exec release --root "$lib" >/dev/null 2>&1  # warm-up: clones, subscription index
 
 median_wall() {  # median of 3 wall times of "$@", in seconds
-  local walls=()
-  for _ in 1 2 3; do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-    end=$(date +%s%N)
-    walls+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", (e - s) / 1e9 }')")
-  done
-  printf "%s\n" "${walls[@]}" | sort -g | sed -n 2p
+  local walls=() i
+  for i in 1 2 3; do walls+=("$(wall_s "$@")"); done
+  printf "%s\n" "${walls[@]}" | median
 }
 mean_ms() {  # mean wall time of 20 sequential runs of "$@", in ms
   local start end

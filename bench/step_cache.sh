@@ -12,18 +12,12 @@
 #
 # Each figure is the median of the repetitions (default 3).
 set -euo pipefail
-
-TAKO=${1:-build/tako}
+. "$(dirname "$0")/lib.sh"
+TAKO=$(bench_tako "${1:-}")
 REPS=${2:-3}
-TAKO=$(cd "$(dirname "$TAKO")" && pwd)/$(basename "$TAKO")
-[[ -x "$TAKO" ]] || { echo "no tako binary at $TAKO (build it: cmake --build build --target tako_exe)" >&2; exit 1; }
 here=$(cd "$(dirname "$0")/.." && pwd)
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export NO_COLOR=1
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
-export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+bench_workdir step-cache
+work=$WORK
 export TAKO_GIT_URL="file://$work/remotes/{owner}/{name}.git"
 
 bash "$here/examples/create-world.sh" "$work" release-train > /dev/null
@@ -47,17 +41,8 @@ done
 root="$work/checkouts/acme/go-lib"
 "$TAKO" validate --root "$root" > /dev/null
 
-now_ns() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ms() { awk -v ns="$1" 'BEGIN {printf "%.0f", ns/1e6}'; }
-timed() {  # timed <output file> <tako args...>: wall time in ns
-  local out=$1 t0 t1
-  shift
-  t0=$(now_ns)
-  "$TAKO" "$@" > "$out" 2>&1 || { cat "$out" >&2; echo "failed: tako $*" >&2; exit 1; }
-  t1=$(now_ns)
-  echo $((t1 - t0))
-}
+ms() { awk -v s="$1" 'BEGIN {printf "%.0f", s * 1000}'; }
+timed() { wall_s_to "$1" "$TAKO" "${@:2}"; }  # timed <output file> <tako args...>: seconds
 
 first=() second=() uncached=()
 for rep in $(seq "$REPS"); do

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "support/git_world.h"
@@ -311,6 +312,35 @@ TEST_F(CacheE2E, ACachedStepInAChildRun) {
       << "the root ran its steps";
   auto status_json = tako({"status", "--json", run_id_of(second.out)});
   EXPECT_THAT(status_json.out, HasSubstr("\"cached\": true"));
+
+  // `tako runs --all` marks the cached child the way status does, and only it.
+  auto runs_all = tako({"runs", "--all"});
+  ASSERT_EQ(runs_all.exit_code, 0) << runs_all.err;
+  std::string child_line, root_line;
+  std::istringstream lines(runs_all.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(run_id_of(second.out), 0) == 0) root_line = line;
+    if (line.find("  test  acme/app  ") != std::string::npos && child_line.empty()) {
+      child_line = line;  // newest first: the second release's child
+    }
+  }
+  EXPECT_THAT(child_line, HasSubstr("  [COMPLETED] (cached)  test  acme/app  ")) << runs_all.out;
+  EXPECT_THAT(root_line, HasSubstr("  [COMPLETED]  release  acme/lib  ")) << runs_all.out;
+  auto runs_json = nlohmann::json::parse(tako({"runs", "--all", "--json"}).out);
+  ASSERT_TRUE(runs_json.is_array());
+  int cached = 0;
+  for (const auto& r : runs_json) {
+    if (!r.value("cached", false)) continue;
+    ++cached;
+    EXPECT_EQ(r.value("repository", ""), "acme/app") << r.dump();
+    EXPECT_EQ(r.value("status", ""), "completed") << r.dump();
+  }
+  EXPECT_EQ(cached, 1) << runs_json.dump(2);
+  for (const auto& r : runs_json) {
+    if (r.value("run_id", "") == run_id_of(second.out)) {
+      EXPECT_EQ(r.count("cached"), 0u) << "the root ran its steps";
+    }
+  }
 
   // The event's payload is part of the key, even where the child's inputs are the same.
   auto other_payload = release({"--inputs.note=second"});

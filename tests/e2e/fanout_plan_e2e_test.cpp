@@ -238,6 +238,31 @@ TEST_F(SimulatedEventE2E, AFalseFilterRunsNothing) {
   EXPECT_THAT(tako({"runs"}).out, Not(HasSubstr("exec-")));  // no run recorded
 }
 
+// A refused event writes nothing: no run store, no state directory, nothing under TAKO_HOME
+// that was not there before (here: no TAKO_HOME at all), whichever check refused it.
+TEST_F(SimulatedEventE2E, ARefusedEventLeavesNoState) {
+  ASSERT_FALSE(fs::exists(home()));
+  auto file = write("event.json", event_json("1.5.0", "2.0.0"));
+  const std::vector<std::vector<std::string>> refused{
+      {"exec", "--event-type", "lib_built", "--payload", "{\"version\": \"0.9.0\"}", "--root",
+       app_dir()},
+      {"exec", "--event", file.string(), "--root", app_dir()},
+      {"exec", "--event-type", "lib_removed", "--root", app_dir()},
+  };
+  for (const auto& args : refused) {
+    auto r = tako(args);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("Error: "));
+    EXPECT_FALSE(fs::exists(home())) << args[2] << ": " << home() << " was created";
+  }
+  // A home that exists is left as it was.
+  fs::create_directories(home());
+  auto r = tako(refused.front());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(fs::is_empty(home())) << "something was written under " << home();
+  EXPECT_TRUE(nothing_marked());
+}
+
 TEST_F(SimulatedEventE2E, SchemaOutOfRangeRunsNothing) {
   auto file = write("event.json", event_json("1.5.0", "2.0.0"));
   auto r = tako({"exec", "--event", file.string(), "--root", app_dir()});

@@ -14,6 +14,7 @@
 #include "support/git_world.h"
 #include "support/tako_runner.h"
 #include "support/temp_dir.h"
+#include "support/tmux.h"
 
 namespace tako::testing {
 namespace {
@@ -21,58 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// Single quotes for sh.
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// A tmux server of its own, killed with everything in it when the object goes. Its socket is
-// in the test's directory (-S rather than -L, whose socket file would outlive the test in
-// /tmp/tmux-<uid>/).
-class Tmux {
- public:
-  explicit Tmux(const fs::path& dir)
-      : socket_((dir / ("tmux-" + std::to_string(++count_) + ".sock")).string()),
-        conf_(dir / "tmux.conf") {
-    // The pane stays after tako exited, so that its last screen can still be read.
-    write_file(conf_, "set -g remain-on-exit on\nset -g status off\nset -g history-limit 5000\n");
-  }
-  ~Tmux() { run_command({"tmux", "-S", socket_, "kill-server"}); }
-
-  static bool available() { return run_command({"tmux", "-V"}).exit_code == 0; }
-
-  // Runs `command` (sh) in a new 160×60 window.
-  void start(const std::string& command) {
-    auto r = run_command({"tmux", "-S", socket_, "-f", conf_.string(), "new-session", "-d", "-s",
-                          "t", "-x", "160", "-y", "60", command});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  // The visible screen; with `history`, the scroll-back too.
-  std::string capture(bool history = false) {
-    std::vector<std::string> argv{"tmux", "-S", socket_, "capture-pane", "-p", "-t", "t"};
-    if (history) argv.insert(argv.end(), {"-S", "-"});
-    return run_command(argv).out;
-  }
-  // Captures until `pred` holds for the screen (at most ~60 s); returns the last capture.
-  template <class Pred>
-  std::string wait_for(Pred pred) {
-    std::string screen;
-    for (int i = 0; i < 600; ++i) {
-      screen = capture();
-      if (pred(screen)) return screen;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return screen;
-  }
-
- private:
-  static inline int count_ = 0;
-  std::string socket_;
-  fs::path conf_;
-};
 
 // The header line of the live view: "release acme/lib · 3/8 done · 4 running · 1 queued · …".
 struct Header {
@@ -188,11 +137,11 @@ workflows:
   // The shell command that runs `tako exec release` with `extra` arguments and environment
   // `env_prefix` ("NO_COLOR=1 "), then writes its exit code to done_file().
   std::string exec_command(const std::string& extra, const std::string& env_prefix = "") const {
-    std::string cmd = "cd " + quoted(tmp_.path().string()) + " && env";
-    for (const auto& [k, v] : world_.env(home())) cmd += " " + k + "=" + quoted(v);
-    cmd += " " + env_prefix + quoted(tako_binary().string()) + " exec release --root " +
-           quoted(world_.work_dir("acme/lib").string()) + " " + extra + "; echo $? > " +
-           quoted(done_file().string());
+    std::string cmd = "cd " + sh_quoted(tmp_.path().string()) + " && env";
+    for (const auto& [k, v] : world_.env(home())) cmd += " " + k + "=" + sh_quoted(v);
+    cmd += " " + env_prefix + sh_quoted(tako_binary().string()) + " exec release --root " +
+           sh_quoted(world_.work_dir("acme/lib").string()) + " " + extra + "; echo $? > " +
+           sh_quoted(done_file().string());
     return cmd;
   }
   // Waits (at most ~60 s) for the command to have written its exit code.
@@ -209,7 +158,7 @@ workflows:
 
 TEST_F(LiveViewE2E, HeaderCountAdvancesAndRunningChildShowsItsStep) {
   Tmux tmux(tmp_.path());
-  tmux.start(exec_command(""));
+  ASSERT_TRUE(tmux.start(exec_command("")));
 
   // Four children run (--max-concurrent-repos 4), two are queued, all wait on their gates.
   std::string screen = tmux.wait_for([](const std::string& s) {
@@ -303,7 +252,7 @@ TEST_F(LiveViewE2E, NoTtyNoColorAndDumbTerminalPrintPlainLinesOnATerminal) {
     for (int i = 3; i <= 6; ++i) open_gate("app-" + std::to_string(i));
     open_gate("deep");
     Tmux tmux(tmp_.path());
-    tmux.start(exec_command(flag, env));
+    ASSERT_TRUE(tmux.start(exec_command(flag, env)));
     // While app-2 waits: its output line streams, prefixed, and there is no live header.
     std::string screen = tmux.wait_for([](const std::string& s) {
       return s.find("[acme/app-2] waiting-for-gate app-2") != std::string::npos;
@@ -325,7 +274,7 @@ TEST_F(LiveViewE2E, VerboseStreamsEveryLineAboveTheLiveView) {
   for (int i = 3; i <= 6; ++i) open_gate("app-" + std::to_string(i));
   open_gate("deep");
   Tmux tmux(tmp_.path());
-  tmux.start(exec_command("--verbose"));
+  ASSERT_TRUE(tmux.start(exec_command("--verbose")));
   std::string screen = tmux.wait_for([](const std::string& s) {
     return header_of(s).found && s.find("[acme/app-2] waiting-for-gate app-2") != std::string::npos;
   });

@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "support/tako_runner.h"
 #include "support/temp_dir.h"
+#include "support/tmux.h"
 #include "tako/sys/survivors.h"
 
 namespace tako {
@@ -106,6 +107,22 @@ class SlurmExecutorTest : public ::testing::Test {
   static bool wait_for(const fs::path& path) {
     for (int i = 0; i < 1200 && !fs::exists(path); ++i) std::this_thread::sleep_for(50ms);
     return fs::exists(path);
+  }
+  // Submits a job of the test that takes all the node's CPUs until tmp/unhold exists, and
+  // waits until it runs: a step's job is then pending.
+  void hold_the_node() {
+    auto hold = run_command(
+        {"sbatch", "--parsable", "--cpus-per-task=16", "--job-name=test-hold", "--output=/dev/null",
+         "--wrap", "while [ ! -f " + (tmp / "unhold").string() + " ]; do sleep 0.1; done"});
+    ASSERT_EQ(hold.exit_code, 0) << hold.err;
+    blockers.push_back(hold.out.substr(0, hold.out.find_first_of(";\n")));
+    auto holding = [&] {
+      for (const auto& line : squeue())
+        if (line.find("|RUNNING|" + blockers.back()) != std::string::npos) return true;
+      return false;
+    };
+    for (int i = 0; i < 300 && !holding(); ++i) std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(holding()) << joined(squeue());
   }
   static std::string run_id_of(const std::string& out) {
     auto pos = out.find("Run ID: ");
@@ -271,18 +288,7 @@ workflows:
 // The node is full (a job of the test holds all its CPUs): the step's job is pending, and
 // `tako status` shows it as queued (slurm) until it gets the node.
 TEST_F(SlurmExecutorTest, APendingJobShowsAsQueuedSlurmInStatus) {
-  auto hold = run_command({"sbatch", "--parsable", "--cpus-per-task=16", "--job-name=test-hold",
-                           "--output=/dev/null", "--wrap",
-                           "while [ ! -f " + (tmp / "unhold").string() + " ]; do sleep 0.1; done"});
-  ASSERT_EQ(hold.exit_code, 0) << hold.err;
-  blockers.push_back(hold.out.substr(0, hold.out.find_first_of(";\n")));
-  auto holding = [&] {
-    for (const auto& line : squeue())
-      if (line.find("|RUNNING|" + blockers.back()) != std::string::npos) return true;
-    return false;
-  };
-  for (int i = 0; i < 300 && !holding(); ++i) std::this_thread::sleep_for(100ms);
-  ASSERT_TRUE(holding()) << joined(squeue());
+  ASSERT_NO_FATAL_FAILURE(hold_the_node());
   yml(R"(version: 0.1.0
 metadata: {repo: acme/app}
 workflows:
@@ -303,13 +309,50 @@ workflows:
   write_file(tmp / "unhold", "");
   runner.join();
   EXPECT_NE(status.find("acme/app [RUNNING]"), std::string::npos) << status;
-  EXPECT_NE(status.find("step: build queued (slurm)"), std::string::npos)
-      << status;
+  EXPECT_NE(status.find("step: build queued (slurm)"), std::string::npos) << status;
   const std::string text = read_file(out);
   EXPECT_NE(text.find("built\n"), std::string::npos) << text;
   EXPECT_NE(text.find("Success: true"), std::string::npos) << text;
   EXPECT_EQ(text.find("srun:"), std::string::npos) << text;
   EXPECT_EQ(tako({"status"}).out.find("queued"), std::string::npos);
+}
+
+// The same pending job in the live view of `tako exec` on a terminal (tmux): the run shows
+// "step: build queued (slurm)", the words of `tako status`, told by the executor through the
+// run observer, until the job gets the node.
+TEST_F(SlurmExecutorTest, APendingJobShowsAsQueuedSlurmInTheLiveView) {
+  if (!testing::Tmux::available()) GTEST_SKIP() << "tmux is not installed";
+  ASSERT_NO_FATAL_FAILURE(hold_the_node());
+  yml(R"(version: 0.1.0
+metadata: {repo: acme/app}
+workflows:
+  w:
+    steps:
+      - id: build
+        run: echo built
+)");
+  const fs::path done = tmp / "done";
+  using testing::sh_quoted;
+  const std::string command =
+      "cd " + sh_quoted(root.string()) +
+      " && env -u NO_COLOR -u TAKO_EXECUTOR TAKO_HOME=" + sh_quoted(home.string()) +
+      " SLURM_CONF=" + sh_quoted(std::getenv("SLURM_CONF")) + " " +
+      sh_quoted(testing::tako_binary().string()) + " exec w --executor slurm; echo $? > " +
+      sh_quoted(done.string());
+  testing::Tmux tmux(tmp.path());
+  ASSERT_TRUE(tmux.start(command));
+  const std::string screen = tmux.wait_for(
+      [](const std::string& s) { return s.find("queued (slurm)") != std::string::npos; });
+  write_file(tmp / "unhold", "");
+  const std::string end = tmux.wait_for([&](const std::string&) { return fs::exists(done); });
+  EXPECT_NE(screen.find("acme/app w · step: build queued (slurm) · "), std::string::npos) << screen;
+  ASSERT_TRUE(fs::exists(done)) << end;
+  EXPECT_EQ(read_file(done), "0\n") << end;
+  EXPECT_NE(end.find("Success: true"), std::string::npos) << end;
+  EXPECT_EQ(end.find("queued"), std::string::npos) << end;
+  const std::string id = run_id_of(tmux.capture(/*history=*/true));
+  ASSERT_FALSE(id.empty());
+  EXPECT_TRUE(no_jobs_left(id)) << joined(squeue());
 }
 
 TEST_F(SlurmExecutorTest, AControllerThatDoesNotAnswerIsAClearErrorBeforeAnythingRuns) {

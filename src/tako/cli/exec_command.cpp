@@ -76,7 +76,7 @@ struct ExecOptions {
   bool no_tty = false;
   bool verbose = false;
   std::string lock_timeout = "0";
-  std::string executor;  // --executor; "" = TAKO_EXECUTOR, else the stored one, else local
+  std::string executor;    // --executor; "" = TAKO_EXECUTOR, else the stored one, else local
   std::string event_file;  // --event FILE.json
   std::string event_type;  // --event-type T
   std::string payload;     // --payload JSON ("": {})
@@ -289,9 +289,11 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   options.lock_timeout = parse_lock_timeout(o.lock_timeout);
   if (!executor_name.empty()) options.executor = executor_name;
 
-  // The run store; a dry run writes nothing anywhere, so it does not even create it.
+  // The run store; a dry run writes nothing anywhere, so it does not even create it. A new
+  // run opens (creates) it once its request holds, below: a simulated event that its
+  // subscription refuses leaves nothing behind under TAKO_HOME.
   std::unique_ptr<store::RunStore> store;
-  if (!o.dry_run || !o.resume.empty()) {
+  if (!o.resume.empty()) {
     store = o.dry_run ? store::RunStore::open_existing(options.home.state_db())
                       : store::RunStore::open(options.home.state_db());
     if (!store) throw std::runtime_error("no runs recorded in " + options.home.state_db().string());
@@ -380,6 +382,24 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
   builtins.add("tako/fan-out@v1", fan_out);
   tmpl::TemplateCache templates(1024);
 
+  if (o.resume.empty()) {
+    if (ctx.options().repo) {
+      auto ref = config::RepoRef::parse(*ctx.options().repo);
+      if (!ref) throw UsageError("--repo " + *ctx.options().repo + ": expected owner/name[:ref]");
+      // The root's steps run in this clone: `tako cache clean` keeps it until the tree ends.
+      child_runs.tree_locks().hold_clone(cache, *ref);
+      request.repo_dir = cache.ensure_newest(*ref);  // it runs: the newest commit
+      request.repository = ref->identity();
+    } else {
+      request.repo_dir = ctx.root_dir();
+    }
+    request.tako_yml = request.repo_dir / "tako.yml";
+    request.workflow = o.workflow;
+    request.inputs = inputs;
+    if (o.simulates_event()) simulate_event(o, request, printer, templates);
+    if (!o.dry_run) store = store::RunStore::open(options.home.state_db());
+  }
+
   engine::ExecutorEnv env;
   env.options = options;
   env.store = store.get();
@@ -403,21 +423,6 @@ void run_exec(Context& ctx, CLI::App& cmd, const ExecOptions& o) {
     if (ctx.options().root) request.repo_dir = ctx.root_dir();
     if (o.dry_run) request.resume = false;
     if (!o.dry_run) executor.close_killed_attempt(o.resume, request.repo_dir);
-  } else {
-    if (ctx.options().repo) {
-      auto ref = config::RepoRef::parse(*ctx.options().repo);
-      if (!ref) throw UsageError("--repo " + *ctx.options().repo + ": expected owner/name[:ref]");
-      // The root's steps run in this clone: `tako cache clean` keeps it until the tree ends.
-      child_runs.tree_locks().hold_clone(cache, *ref);
-      request.repo_dir = cache.ensure_newest(*ref);  // it runs: the newest commit
-      request.repository = ref->identity();
-    } else {
-      request.repo_dir = ctx.root_dir();
-    }
-    request.tako_yml = request.repo_dir / "tako.yml";
-    request.workflow = o.workflow;
-    request.inputs = inputs;
-    if (o.simulates_event()) simulate_event(o, request, printer, templates);
   }
 
   universe.set_root(

@@ -2,6 +2,7 @@
 
 #include <streambuf>
 
+#include "tako/engine/run_progress.h"
 #include "tako/store/records.h"
 #include "tako/sys/clock.h"
 
@@ -213,9 +214,16 @@ std::vector<std::string> LiveView::frame(int columns, int rows) {
           if (c.ref.parent_run == r.ref.run_id && c.ref.parent_step == r.current_step && !c.ended())
             ++waiting;
         }
-        detail = r.current_step + (waiting > 0 ? ": waiting for " + std::to_string(waiting) +
-                                                     (waiting == 1 ? " child" : " children")
-                                               : " · " + clock_text(since(r.step_started)));
+        if (waiting > 0) {
+          detail = r.current_step + ": waiting for " + std::to_string(waiting) +
+                   (waiting == 1 ? " child" : " children");
+        } else if (!r.job_queued_in.empty()) {
+          // Its job waits for the cluster: the words of `tako status` (run_progress.h).
+          detail = engine::running_step_text(r.current_step, r.job_queued_in) + " · " +
+                   clock_text(since(r.step_started));
+        } else {
+          detail = r.current_step + " · " + clock_text(since(r.step_started));
+        }
       }
       detail += " · " + clock_text(since(r.started));
     } else if (r.state == st::kCompleted) {

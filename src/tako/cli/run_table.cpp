@@ -139,18 +139,20 @@ std::vector<std::string> runs_table(const std::vector<store::RunRecord>& runs,
                                     const Output& output) {
   struct Cells {
     std::string id, state, workflow, repository, started, duration;
+    std::string mark;  // " (cached)" after the state, uncoloured, as `tako status` shows it
   };
   std::vector<Cells> cells;
-  Cells head{"RUN ID", "STATE", "WORKFLOW", "REPOSITORY", "STARTED", "DURATION"};
+  Cells head{"RUN ID", "STATE", "WORKFLOW", "REPOSITORY", "STARTED", "DURATION", ""};
   size_t w[5] = {head.id.size(), head.state.size(), head.workflow.size(), head.repository.size(),
                  head.started.size()};
   for (const auto& r : runs) {
-    Cells c{r.id, upper_state(r.status), r.workflow, r.repository, r.started_at, ""};
+    Cells c{r.id, upper_state(r.status), r.workflow, r.repository, r.started_at, "", ""};
+    if (engine::run_is_cached(r)) c.mark = " (cached)";
     if (auto ms = engine::run_duration_ms(r)) {
       c.duration = sys::format_duration(std::chrono::milliseconds(*ms));
     }
     w[0] = std::max(w[0], width(c.id));
-    w[1] = std::max(w[1], width(c.state));
+    w[1] = std::max(w[1], width(c.state + c.mark));
     w[2] = std::max(w[2], width(c.workflow));
     w[3] = std::max(w[3], width(c.repository));
     w[4] = std::max(w[4], width(c.started));
@@ -161,10 +163,10 @@ std::vector<std::string> runs_table(const std::vector<store::RunRecord>& runs,
                                       pad(head.workflow, w[2]) + "  " + pad(head.repository, w[3]) +
                                       "  " + pad(head.started, w[4]) + "  " + head.duration));
   for (const auto& c : cells) {
-    std::string line = pad(c.id, w[0]) + "  " + paint_state(output, c.state) +
-                       std::string(w[1] - width(c.state), ' ') + "  " + pad(c.workflow, w[2]) +
-                       "  " + pad(c.repository, w[3]) + "  " + pad(c.started, w[4]) + "  " +
-                       c.duration;
+    std::string line = pad(c.id, w[0]) + "  " + paint_state(output, c.state) + c.mark +
+                       std::string(w[1] - width(c.state + c.mark), ' ') + "  " +
+                       pad(c.workflow, w[2]) + "  " + pad(c.repository, w[3]) + "  " +
+                       pad(c.started, w[4]) + "  " + c.duration;
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out.push_back(line);
   }

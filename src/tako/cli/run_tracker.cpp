@@ -79,8 +79,18 @@ void RunTracker::step_started(const std::string& run_id, const std::string& step
   TrackedRun* r = by_id(run_id);
   if (r == nullptr) return;
   r->current_step = step_id;
+  r->job_queued_in.clear();
   r->step_started = SteadyClock::now();
   r->tail.clear();
+  ++version_;
+}
+
+void RunTracker::step_job_state(const std::string& run_id, const std::string& step_id,
+                                std::string_view executor, bool queued) {
+  std::lock_guard lock(mu_);
+  TrackedRun* r = by_id(run_id);
+  if (r == nullptr || r->current_step != step_id) return;
+  r->job_queued_in = queued ? std::string(executor) : std::string();
   ++version_;
 }
 
@@ -90,7 +100,10 @@ void RunTracker::step_ended(const std::string& run_id, const engine::StepResult&
   if (r == nullptr) return;
   r->steps.push_back(
       {step.id, step.status, step.reason, step.duration, step.restored, step.cached});
-  if (r->current_step == step.id) r->current_step.clear();
+  if (r->current_step == step.id) {
+    r->current_step.clear();
+    r->job_queued_in.clear();
+  }
   r->tail.clear();
   ++version_;
 }
@@ -115,6 +128,7 @@ void RunTracker::run_ended(const engine::RunRef& run, const engine::RunResult& r
   r.failed_step = result.failed_step;
   r.error = result.reason.empty() ? result.error : result.reason;
   r.current_step.clear();
+  r.job_queued_in.clear();
   r.tail.clear();
 }
 

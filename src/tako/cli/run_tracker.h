@@ -31,8 +31,9 @@ struct TrackedRun {
   engine::RunRef ref;
   // queued | running | completed | failed | cancelled | skipped | passed | waiting
   std::string state;
-  std::string queue_label;   // while queued: "queued", "queued: waits for run …"
-  std::string current_step;  // while running: the step executing, "" between steps
+  std::string queue_label;    // while queued: "queued", "queued: waits for run …"
+  std::string current_step;   // while running: the step executing, "" between steps
+  std::string job_queued_in;  // while the current step's job waits in a queue: "slurm"
   SteadyClock::time_point started{};
   SteadyClock::time_point step_started{};
   bool has_started = false;
@@ -57,6 +58,8 @@ class RunTracker : public engine::RunObserver {
   void run_queued(const engine::RunRef& run, std::string_view label) override;
   void run_started(const engine::RunRef& run) override;
   void step_started(const std::string& run_id, const std::string& step_id) override;
+  void step_job_state(const std::string& run_id, const std::string& step_id,
+                      std::string_view executor, bool queued) override;
   void step_ended(const std::string& run_id, const engine::StepResult& step) override;
   void output_line(const std::string& run_id, const std::string& step_id,
                    std::string_view line) override;

@@ -45,6 +45,7 @@ void run_runs(Context& ctx, const RunsOptions& o) {
                           {"status", r.status},     {"started_at", r.started_at},
                           {"ended_at", r.ended_at}, {"depth", r.depth}};
       if (!r.error.empty()) j["error"] = r.error;
+      if (engine::run_is_cached(r)) j["cached"] = true;  // as in `tako status --json`
       arr.push_back(j);
     }
     ctx.output().out << arr.dump(2) << "\n";

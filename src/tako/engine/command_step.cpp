@@ -19,7 +19,12 @@ namespace tako::engine {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-void RunExecution::record_job_state(const std::string& record_id, sys::JobState state) {
+void RunExecution::record_job_state(const std::string& record_id, const std::string& step_id,
+                                    sys::JobState state) {
+  if (env_.observer != nullptr) {
+    env_.observer->step_job_state(info_.id, step_id, ex_.process_executor().name(),
+                                  state == sys::JobState::kQueued);
+  }
   if (!recording()) return;
   auto rec = env_.store->get_step(info_.id, record_id);
   if (!rec || rec->status != store::status::kRunning) return;
@@ -248,7 +253,7 @@ StepOutcome RunExecution::run_command(const config::Step& step, const std::strin
     job.tree_tag = info_.root_id;
     job.cpu_limit = workflow_->resources.cpu_limit;
     job.mem_limit = workflow_->resources.mem_limit;
-    job.on_state = [&](sys::JobState state) { record_job_state(record_id, state); };
+    job.on_state = [&](sys::JobState state) { record_job_state(record_id, step.id, state); };
     pr = ex_.process_executor().run(job, &token_);
   }
   if (log.is_open()) log.close();

@@ -77,9 +77,11 @@ class RunExecution {
   StepOutcome run_command(const config::Step& step, const std::string& record_id,
                           const std::filesystem::path& log_path, std::vector<ProducedEvent>& events,
                           std::string& tail);
-  // Records where the step's job is (details.job_state: queued | running) while the step runs,
-  // so that `tako status` shows a pending Slurm job as `queued (slurm)` (SPEC §9).
-  void record_job_state(const std::string& record_id, sys::JobState state);
+  // Records where the step's job is (details.job_state: queued | running) while the step runs
+  // and tells the run observer, so that `tako status` and the live view both show a pending
+  // Slurm job as `queued (slurm)` (SPEC §9).
+  void record_job_state(const std::string& record_id, const std::string& step_id,
+                        sys::JobState state);
   StepOutcome run_builtin(const config::Step& step, const std::string& record_id,
                           const std::filesystem::path& log_path, SlotLease& lease);
   // Reads the step's declared outputs into `o` and renders its declared events (SPEC §3,

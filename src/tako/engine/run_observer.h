@@ -48,6 +48,11 @@ class RunObserver {
   virtual void run_started(const RunRef& run) = 0;
   // A step of run `run_id` starts executing (after its `if:` held).
   virtual void step_started(const std::string& run_id, const std::string& step_id) = 0;
+  // The job of running step `step_id` waits in the queue of `executor` ("slurm": a job pending
+  // for resources) when `queued`, or got its resources and runs. The same report the run store
+  // records for `tako status` (details.job_state); only an executor that queues sends it.
+  virtual void step_job_state(const std::string& run_id, const std::string& step_id,
+                              std::string_view executor, bool queued) = 0;
   // A step of run `run_id` ended: ran, failed, was skipped or came from an earlier attempt
   // (`restored`) or the step cache (`cached`).
   virtual void step_ended(const std::string& run_id, const StepResult& step) = 0;

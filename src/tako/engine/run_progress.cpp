@@ -23,6 +23,10 @@ std::string elapsed_since(const std::string& started_at, const std::optional<sys
 
 }  // namespace
 
+std::string running_step_text(const std::string& step_id, const std::string& queued_in) {
+  return "step: " + step_id + (queued_in.empty() ? "" : " queued (" + queued_in + ")");
+}
+
 bool run_in_progress(const std::string& status) {
   return status == store::status::kRunning || status == store::status::kQueued;
 }
@@ -42,12 +46,12 @@ std::string run_progress(store::RunStore& store, const store::RunRecord& run,
   std::string current;
   for (const auto& step : store.steps(run.id)) {
     if (step.status != store::status::kRunning) continue;
-    current = step.step_id;
     // A step whose job waits in a scheduler's queue (the slurm executor, SPEC §9).
-    if (step.details.is_object() && step.details.value("job_state", "") == "queued")
-      current += " queued (" + step.details.value("executor", std::string("slurm")) + ")";
+    const bool queued = step.details.is_object() && step.details.value("job_state", "") == "queued";
+    current = running_step_text(step.step_id,
+                                queued ? step.details.value("executor", std::string("slurm")) : "");
   }
-  if (!current.empty()) text += (text.empty() ? "" : ", ") + std::string("step: ") + current;
+  if (!current.empty()) text += (text.empty() ? "" : ", ") + current;
   int waiting = 0;
   for (const auto& child : store.child_runs(run.id)) {
     if (run_in_progress(child.status)) ++waiting;

@@ -23,6 +23,10 @@ namespace tako::engine {
 std::string run_progress(store::RunStore& store, const store::RunRecord& run,
                          const std::optional<sys::WallTime>& now);
 
+// A running step as status views name it (SPEC §9): "step: build", or while its job waits in
+// an executor's queue (`queued_in`: "slurm") "step: build queued (slurm)".
+std::string running_step_text(const std::string& step_id, const std::string& queued_in = "");
+
 // Whether a live tako process runs the tree of `root` now: the lock of its root repository
 // directory (SPEC §8) names the tree and a process that exists. A tree left `running` by a
 // tako that died is not live.

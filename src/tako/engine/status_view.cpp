@@ -40,14 +40,16 @@ std::string format_run_duration(const store::RunRecord& run) {
 
 }  // namespace
 
+bool run_is_cached(const store::RunRecord& run) {
+  return run.status == store::status::kCompleted && run.options.is_object() &&
+         run.options.value("cached", false);
+}
 
 namespace {
 
 // " (cached)" after the state of a completed run whose every step came from the step cache.
 std::string cached_mark(const store::RunRecord& run) {
-  const bool cached = run.status == store::status::kCompleted && run.options.is_object() &&
-                      run.options.value("cached", false);
-  return cached ? " (cached)" : "";
+  return run_is_cached(run) ? " (cached)" : "";
 }
 
 // `now` is when the view is drawn: a run that has not ended shows its progress (elapsed time
@@ -194,8 +196,8 @@ std::vector<std::string> format_status_tree(store::RunStore& store, const std::s
 
 std::string format_run_line(const store::RunRecord& run) {
   std::string d = format_run_duration(run);
-  std::string line = run.id + "  " + status_label(run.status) + "  " + run.workflow + "  " +
-                     run.repository + "  " + run.started_at;
+  std::string line = run.id + "  " + status_label(run.status) + cached_mark(run) + "  " +
+                     run.workflow + "  " + run.repository + "  " + run.started_at;
   if (!d.empty()) line += "  " + d;
   return line;
 }

@@ -36,7 +36,12 @@ std::optional<long long> elapsed_ms(const std::string& started_at, const std::st
 // count the gap between a killed attempt and its resume); nullopt while it runs.
 std::optional<long long> run_duration_ms(const store::RunRecord& run);
 
-// One line of `tako runs`: id, status, workflow, repository, start time, duration.
+// Whether `run` completed with every step restored from the step cache (SPEC §8): shown as
+// "[COMPLETED] (cached)" by `tako status` and `tako runs`, "cached": true in their JSON.
+bool run_is_cached(const store::RunRecord& run);
+
+// One line of `tako runs`: id, status, workflow, repository, start time, duration; a cached
+// run's status is "[COMPLETED] (cached)".
 std::string format_run_line(const store::RunRecord& run);
 
 }  // namespace tako::engine

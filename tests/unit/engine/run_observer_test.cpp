@@ -26,6 +26,11 @@ class Recorder : public RunObserver {
     (void)run_id;
     add("step " + step_id);
   }
+  void step_job_state(const std::string& run_id, const std::string& step_id,
+                      std::string_view executor, bool queued) override {
+    (void)run_id;
+    add("job " + step_id + " " + std::string(executor) + (queued ? " queued" : " running"));
+  }
   void step_ended(const std::string& run_id, const StepResult& step) override {
     (void)run_id;
     add("end " + step.id + " " + step.status);
