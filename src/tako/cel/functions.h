@@ -32,6 +32,8 @@ inline bool kinds(Args a, size_t argc, std::initializer_list<Kind> want) {
 // Decodes one code point at s[i]; advances i. Invalid sequences yield U+FFFD (one byte).
 char32_t decode_one(std::string_view s, size_t& i, bool* valid = nullptr);
 bool valid_utf8(std::string_view s);
+// Appends code point `cp` (at most U+10FFFF) to `out` in UTF-8.
+void append_utf8(std::string& out, char32_t cp);
 
 // ---- strings extension (strings_ext.cpp) ----
 

@@ -1,31 +1,12 @@
 // CEL's string and bytes literals (lexer.h: Lexer::lex_string): single, double and triple
 // quotes, the r (raw) and b (bytes) prefixes, and the escapes \a ... \v, \x, \u, \U and octal.
 
+#include "tako/cel/functions.h"
 #include "tako/cel/lexer.h"
 
 namespace tako::cel {
 
-namespace {
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-}  // namespace
+using fn::append_utf8;
 
 void Lexer::lex_string(bool raw, bool bytes) {
   const char q = src_[pos_];
