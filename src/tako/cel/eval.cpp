@@ -369,8 +369,8 @@ Value eval_method_chain(EvalCtx& ctx, const Node& n) {
   for (int i = count - 1; i >= 0; --i) {
     if (current->is_error()) return *current;
     charge(ctx, input_size(*current) / 64, *links[i]);
-    Value next = links[i]->fn->receiver(ctx, *links[i], current, 1);
-    result = std::move(next);
+    // The function may take the string of `*current` over (it owns it): assigned after.
+    result = links[i]->fn->receiver(ctx, *links[i], current, 1);
     current = &result;
   }
   return result;

@@ -19,16 +19,7 @@ SplitPieces::SplitPieces(std::string_view text, std::string_view sep, std::int64
   if (limit == 0) count_ = 0;
 }
 
-std::string_view SplitPieces::next() {
-  // The last piece is the rest of the text: past the last separator, or past the limit.
-  if (++taken_ >= count_) return text_.substr(std::min(pos_, text_.size()));
-  const std::size_t hit = sep_.size() == 1 ? text_.find(sep_[0], pos_) : text_.find(sep_, pos_);
-  const std::string_view piece = text_.substr(pos_, hit - pos_);
-  pos_ = hit + sep_.size();
-  return piece;
-}
-
-bool prepare_split_range(EvalCtx& ctx, const Node& n, const Value* args, std::size_t argc,
+bool prepare_split_range(EvalCtx& ctx, const Node& n, Value* args, std::size_t argc,
                          SplitRange& out) {
   if (argc != 2 || !args[0].is_string() || !args[1].is_string() || args[1].as_string().empty()) {
     return false;
@@ -39,12 +30,15 @@ bool prepare_split_range(EvalCtx& ctx, const Node& n, const Value* args, std::si
   return true;
 }
 
-void SplitRange::start(const Value& text, const Value& sep) {
-  text_aliased_ = text.is_unowned_alias_candidate();
-  text_ = Value::unowned_alias(text);
-  sep_aliased_ = sep.is_unowned_alias_candidate();
-  sep_ = Value::unowned_alias(sep);
-  pieces_.emplace(text_.as_string(), sep_.as_string());
+void SplitRange::start(Value& text, Value& sep) {
+  auto view = [](Value& v, Value& held) -> std::string_view {
+    if (v.is_unowned_alias_candidate()) return v.as_string();
+    held = std::move(v);
+    return held.as_string();
+  };
+  const std::string_view t = view(text, held_text_);
+  const std::string_view s = view(sep, held_sep_);
+  pieces_.emplace(t, s);
 }
 
 }  // namespace tako::cel

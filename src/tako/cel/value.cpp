@@ -229,11 +229,6 @@ Value Value::string(std::string s) {
   v.u_.obj = o;
   return v;
 }
-std::string* Value::unique_text() {
-  if (kind_ != Kind::kString || u_.obj->shared || u_.obj->refs != 1) return nullptr;
-  // Values hold their objects through `const` pointers; the sole holder may change it.
-  return &const_cast<StringData*>(static_cast<const StringData*>(u_.obj))->text;
-}
 
 std::vector<Value>* Value::unique_items() {
   if (kind_ != Kind::kList || u_.obj->shared || u_.obj->refs != 1) return nullptr;

@@ -130,7 +130,7 @@ class Value {
   // The text of a string that this Value alone holds, so that a function can change it in
   // place instead of copying it (`s.trim().lower()` builds one string, not two); null when the
   // text is shared with another Value or this is not a string.
-  std::string* unique_text();
+  std::string* unique_text();  // inline, below
   // A copy that holds no reference, for reading a shared value (see HeapObject) that is sure
   // to outlive it without touching its atomic count; it must end with forget(), not with the
   // destructor. Returns a plain copy of anything else.
@@ -208,6 +208,13 @@ inline const std::string& Value::as_string() const {
     return static_cast<const StringData*>(u_.obj)->text;
   }
   return empty_text();
+}
+
+// Inline: called for every argument a string function may change in place.
+inline std::string* Value::unique_text() {
+  if (kind_ != Kind::kString || u_.obj->shared || u_.obj->refs != 1) return nullptr;
+  // Values hold their objects through `const` pointers; the sole holder may change it.
+  return &const_cast<StringData*>(static_cast<const StringData*>(u_.obj))->text;
 }
 
 struct ListData : HeapObject {
