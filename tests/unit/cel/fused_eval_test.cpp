@@ -5,6 +5,7 @@
 // string that someone else still holds.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,67 @@ TEST(CelSplitRange, ComprehensionsGiveWhatTheListWould) {
   EXPECT_EQ(lit("'a, B ,c'.split(',').map(s, s.trim().lower())"), "[\"a\", \"b\", \"c\"]");
   EXPECT_EQ(lit("'a,b'.split(',').map(s, [s, s.upper(), s])"),
             "[[\"a\", \"A\", \"a\"], [\"b\", \"B\", \"b\"]]");
+}
+
+// The literal of `expr`'s value, or "error: …".
+std::string outcome(const std::string& expr) {
+  try {
+    return Program::compile(expr)->evaluate(Activation{}).to_literal();
+  } catch (const CelError& e) {
+    return std::string("error: ") + e.what();
+  }
+}
+
+// Random texts, separators, macros and bodies (a fixed seed): the walked split and the built
+// list agree on every one, errors included (their positions aside: `[…][0]` moves them).
+TEST(CelSplitRange, RandomComprehensionsAgreeWithTheBuiltList) {
+  std::mt19937 random(17);
+  auto pick = [&](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(random)];
+  };
+  const std::vector<std::string> bits = {"a", "B", " ", ",", ":", "::", "x", "é", "  ", ""};
+  const std::vector<std::string> seps = {",", ":", "::", " ", "a,"};
+  const std::vector<std::string> bodies = {
+      "s",       "s.trim()", "s.trim().lower()",         "s.size()",
+      "s + 'x'", "[s, s]",   "s.upper().lower().trim()", "s == 'a'",
+      "s + 1"};
+  const std::vector<std::string> predicates = {"s == 'a'", "s.size() > 1", "s.trim() == ''",
+                                               "s.startsWith('a')", "s"};
+  int errors = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string text;
+    for (int n = std::uniform_int_distribution<int>(0, 12)(random); n > 0; --n) text += pick(bits);
+    const std::string range = "'" + text + "'.split('" + pick(seps) + "')";
+    const std::string body = pick(bodies), predicate = pick(predicates);
+    auto make = [&](const std::string& r) {
+      switch (i % 8) {
+        case 0:
+          return r + ".map(s, " + body + ")";
+        case 1:
+          return r + ".map(s, " + predicate + ", " + body + ")";
+        case 2:
+          return r + ".transformList(i, s, " + body + ")";
+        case 3:
+          return "'a' in " + r + ".map(s, " + body + ")";
+        case 4:
+          return r + ".filter(s, " + predicate + ")";
+        case 5:
+          return r + ".exists(s, " + predicate + ")";
+        case 6:
+          return r + ".all(s, " + predicate + ")";
+        default:
+          return r + ".exists_one(s, " + predicate + ")";
+      }
+    };
+    const std::string walked = outcome(make(range)), built = outcome(make("[" + range + "][0]"));
+    if (walked.rfind("error: ", 0) == 0) {
+      ++errors;
+      EXPECT_EQ(built.rfind("error: ", 0), 0u) << make(range) << " → " << walked;
+      continue;
+    }
+    EXPECT_EQ(walked, built) << make(range);
+  }
+  EXPECT_GT(errors, 0);  // the errors were exercised too
 }
 
 TEST(CelSplitRange, TheTextAndTheVariablesAreNotChanged) {
