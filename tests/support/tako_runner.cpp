@@ -12,7 +12,9 @@ extern char** environ;
 
 namespace tako::testing {
 
-std::filesystem::path tako_binary() { return TAKO_BINARY; }
+std::filesystem::path tako_binary() {
+  return TAKO_BINARY;
+}
 
 CommandResult run_command(const std::vector<std::string>& argv, const CommandOptions& options) {
   std::map<std::string, std::string> env;
@@ -86,8 +88,10 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
+  if (WIFEXITED(status))
+    result.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    result.exit_code = 128 + WTERMSIG(status);
   return result;
 }
 

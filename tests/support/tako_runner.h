@@ -15,9 +15,9 @@ struct CommandResult {
 };
 
 struct CommandOptions {
-  std::filesystem::path cwd;                  // default: current directory
-  std::map<std::string, std::string> env;     // added to (and overriding) the inherited environment
-  std::vector<std::string> unset_env;         // removed from the inherited environment
+  std::filesystem::path cwd;               // default: current directory
+  std::map<std::string, std::string> env;  // added to (and overriding) the inherited environment
+  std::vector<std::string> unset_env;      // removed from the inherited environment
   std::optional<std::string> stdin_data;
 };
 

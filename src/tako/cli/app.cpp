@@ -35,7 +35,8 @@ config::Home Context::home() const {
 fs::path Context::root_dir() const {
   if (options_.root) {
     fs::path dir = fs::absolute(*options_.root);
-    if (!fs::is_directory(dir)) throw std::runtime_error("--root " + *options_.root + ": no such directory");
+    if (!fs::is_directory(dir))
+      throw std::runtime_error("--root " + *options_.root + ": no such directory");
     return dir.lexically_normal();
   }
   auto found = config::find_root(fs::current_path());
@@ -48,13 +49,16 @@ fs::path Context::root_dir() const {
 
 void add_common_options(CLI::App& command, CommonOptions& options, unsigned which) {
   if (which & kRootOption) {
-    command.add_option("--root", options.root, "Root repository directory (default: nearest tako.yml upward)");
+    command.add_option("--root", options.root,
+                       "Root repository directory (default: nearest tako.yml upward)");
   }
   if (which & kRepoOption) {
-    command.add_option("--repo", options.repo, "Use a cached clone of owner/name[:ref] as the root");
+    command.add_option("--repo", options.repo,
+                       "Use a cached clone of owner/name[:ref] as the root");
   }
   if (which & kCacheDirOption) {
-    command.add_option("--cache-dir", options.cache_dir, "Cache directory (default: TAKO_HOME/cache)");
+    command.add_option("--cache-dir", options.cache_dir,
+                       "Cache directory (default: TAKO_HOME/cache)");
   }
   if (which & kWorkspaceOption) {
     // One directory per occurrence: without allow_extra_args(false), CLI11 would take the
@@ -65,7 +69,8 @@ void add_common_options(CLI::App& command, CommonOptions& options, unsigned whic
         ->allow_extra_args(false);
   }
   if (which & kLocalOption) {
-    command.add_flag("--local", options.local, "Never touch the network; fail if a repository is missing");
+    command.add_flag("--local", options.local,
+                     "Never touch the network; fail if a repository is missing");
   }
   if (which & kRefreshOption) {
     command.add_flag(

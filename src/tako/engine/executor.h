@@ -170,8 +170,8 @@ class Executor {
   // Before resuming tree `root_id` whose root ran in `repo_dir` (SPEC §8): ends the processes
   // its killed attempt left running (SIGTERM, SIGKILL after 10 s) and its Slurm jobs (found by
   // their comment, when the tree ran with the slurm executor) and marks the child runs it
-  // left unfinished `abandoned`; removes its containers. Throws std::runtime_error when the tree's tako is still
-  // alive (it holds the root's lock). Returns how many processes it ended.
+  // left unfinished `abandoned`; removes its containers. Throws std::runtime_error when the tree's
+  // tako is still alive (it holds the root's lock). Returns how many processes it ended.
   std::size_t close_killed_attempt(const std::string& root_id,
                                    const std::filesystem::path& repo_dir);
 
