@@ -11,6 +11,8 @@ packages=(
   # terminfo, for the live view of `tako exec` (FTXUI is not in Debian 12)
   libncurses-dev
   graphviz procps time
+  # `make test` checks that every C++ file is formatted as .clang-format says
+  clang-format
   python3 python3-jsonschema curl
   # containers (SPEC §9): podman with the runc runtime (crun refuses hybrid cgroups), and
   # busybox-static, from which the tests build their images offline
