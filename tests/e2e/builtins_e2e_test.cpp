@@ -21,11 +21,7 @@ class BuiltinsE2E : public ::testing::Test {
   BuiltinsE2E() : world_(tmp_.path()) {}
 
   CommandResult tako(std::vector<std::string> args) {
-    CommandOptions o;
-    o.env = world_.env(tmp_ / "home");
-    o.env["NO_COLOR"] = "1";
-    o.cwd = tmp_.path();
-    return run_tako(args, o);
+    return run_tako(args, world_.tako_options(tmp_ / "home", tmp_.path()));
   }
   nlohmann::json outputs(const std::string& json_text, const std::string& step) {
     auto doc = nlohmann::json::parse(json_text);

@@ -25,12 +25,7 @@ class CacheE2E : public ::testing::Test {
   CacheE2E() : world_(tmp_.path()) { fs::create_directories(marks()); }
 
   CommandResult tako(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    CommandOptions o;
-    o.env = world_.env(home());
-    o.env["NO_COLOR"] = "1";
-    for (auto& [k, v] : env) o.env[k] = v;
-    o.cwd = tmp_.path();
-    return run_tako(args, o);
+    return run_tako(args, world_.tako_options(home(), tmp_.path(), env));
   }
   CommandResult exec(const std::string& identity, const std::string& workflow,
                      std::vector<std::string> extra = {},

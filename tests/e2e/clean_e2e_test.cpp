@@ -26,11 +26,7 @@ class CleanE2E : public ::testing::Test {
   CleanE2E() : world_(tmp_.path()) {}
 
   CommandResult tako(const std::vector<std::string>& args) {
-    CommandOptions o;
-    o.env = world_.env(tmp_.path() / "home");
-    o.env["NO_COLOR"] = "1";
-    o.cwd = tmp_.path();
-    return run_tako(args, o);
+    return run_tako(args, world_.tako_options(tmp_.path() / "home", tmp_.path()));
   }
   // Waits (at most a minute) until `path` exists.
   static bool wait_for(const fs::path& path) {

@@ -23,11 +23,7 @@ class FanOutE2E : public ::testing::Test {
   FanOutE2E() : world_(tmp_.path()) {}
 
   CommandResult tako(std::vector<std::string> args) {
-    CommandOptions o;
-    o.env = world_.env(home());
-    o.env["NO_COLOR"] = "1";
-    o.cwd = tmp_.path();
-    return run_tako(args, o);
+    return run_tako(args, world_.tako_options(home(), tmp_.path()));
   }
   CommandResult exec_release(std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"exec", "release", "--root",

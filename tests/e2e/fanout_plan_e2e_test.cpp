@@ -48,11 +48,7 @@ class FanOutPlanE2E : public ::testing::Test {
   FanOutPlanE2E() : world_(tmp_.path()) { fs::create_directories(marks()); }
 
   CommandResult tako(std::vector<std::string> args) {
-    CommandOptions o;
-    o.env = world_.env(home());
-    o.env["NO_COLOR"] = "1";
-    o.cwd = tmp_.path();
-    return run_tako(args, o);
+    return run_tako(args, world_.tako_options(home(), tmp_.path()));
   }
   fs::path home() const { return tmp_.path() / "home"; }
   fs::path marks() const { return tmp_.path() / "marks"; }

@@ -54,11 +54,7 @@ class GraphReleaseE2E : public ::testing::Test {
   }
 
   CommandResult tako(std::vector<std::string> args) {
-    CommandOptions o;
-    o.env = world_.env(home());
-    o.env["NO_COLOR"] = "1";
-    o.cwd = tmp_.path();
-    return run_tako(args, o);
+    return run_tako(args, world_.tako_options(home(), tmp_.path()));
   }
   CommandResult release(const std::string& root, std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"exec", "release", "--root", world_.work_dir(root).string()};

@@ -72,11 +72,8 @@ class ReportE2E : public ::testing::Test {
   ReportE2E() : world_(tmp_.path()) {}
 
   CommandResult tako(std::vector<std::string> args, const fs::path& cwd = {}) {
-    CommandOptions o;
-    o.env = world_.env(tmp_.path() / "home");
-    o.env["NO_COLOR"] = "1";
-    o.cwd = cwd.empty() ? tmp_.path() : cwd;
-    return run_tako(args, o);
+    return run_tako(args,
+                    world_.tako_options(tmp_.path() / "home", cwd.empty() ? tmp_.path() : cwd));
   }
   std::string run_id_of(const std::string& out) const {
     auto pos = out.find("Run ID: ");

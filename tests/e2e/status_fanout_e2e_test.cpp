@@ -62,11 +62,7 @@ class StatusFanOutE2E : public ::testing::Test {
   StatusFanOutE2E() : world_(tmp_.path()) {}
 
   CommandResult tako(const std::vector<std::string>& args) {
-    CommandOptions o;
-    o.env = world_.env(tmp_.path() / "home");
-    o.env["NO_COLOR"] = "1";
-    o.cwd = tmp_.path();
-    return run_tako(args, o);
+    return run_tako(args, world_.tako_options(tmp_.path() / "home", tmp_.path()));
   }
 
   TempDir tmp_;

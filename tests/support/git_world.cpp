@@ -68,6 +68,16 @@ std::map<std::string, std::string> GitWorld::env(const fs::path& home) const {
   return {{"TAKO_GIT_URL", url_template()}, {"TAKO_HOME", home.string()}};
 }
 
+CommandOptions GitWorld::tako_options(const fs::path& home, const fs::path& cwd,
+                                      const std::map<std::string, std::string>& extra) const {
+  CommandOptions o;
+  o.env = env(home);
+  o.env["NO_COLOR"] = "1";
+  for (const auto& [k, v] : extra) o.env[k] = v;
+  o.cwd = cwd;
+  return o;
+}
+
 fs::path GitWorld::add_repo(std::string_view identity, std::string_view tako_yml,
                             const std::map<std::string, std::string>& files) {
   const fs::path work = work_dir(identity);

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/tako_runner.h"
+
 namespace tako::testing {
 
 // Runs `git args...` in `cwd` with a fixed author and no prompts; throws std::runtime_error
@@ -49,6 +51,11 @@ class GitWorld {
 
   // TAKO_GIT_URL and TAKO_HOME (= `home`) for tako_runner's CommandOptions::env.
   std::map<std::string, std::string> env(const std::filesystem::path& home) const;
+
+  // How to run the real tako in this world (tako_runner's run_tako): env() with NO_COLOR
+  // (plain output) and `extra`, from `cwd`.
+  CommandOptions tako_options(const std::filesystem::path& home, const std::filesystem::path& cwd,
+                              const std::map<std::string, std::string>& extra = {}) const;
 
  private:
   std::filesystem::path base_;
