@@ -18,16 +18,12 @@ std::string read_file(const std::filesystem::path& path);
 // inside `dir`. Used to confine paths from tako.yml (SPEC §12).
 bool path_within(const std::filesystem::path& dir, const std::filesystem::path& path);
 
-}  // namespace tako::sys
-
-namespace tako::sys {
-
 // Creates `dir` (and its parents) and asks the file system to spread the directories made
 // in it over its free space (ext4's "top directory" flag, chattr +T). Where many short-lived
 // directories are made and removed (child workspaces), ext4 otherwise puts each new one in
-// its parent's block group, whose free inodes are all recently deleted: its allocator then
-// scans the whole group for every inode it allocates (docs/benchmarks.md, "fan-out"). Best
-// effort: on file systems without the flag nothing changes.
+// its parent's block group, whose free inodes were all just deleted; without a journal, its
+// allocator then tests every one of them for each inode it allocates (docs/benchmarks.md,
+// "fan-out"). Best effort: file systems without the flag ignore it, errors are ignored.
 void make_spreading_directory(const std::filesystem::path& dir);
 
 }  // namespace tako::sys
