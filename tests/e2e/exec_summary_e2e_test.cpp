@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "support/fanout_yml.h"
 #include "support/git_world.h"
 #include "support/tako_runner.h"
 #include "support/temp_dir.h"
@@ -40,27 +41,7 @@ class ExecSummaryE2E : public ::testing::Test {
   ExecSummaryE2E() : world_(tmp_.path()) {}
 
   void add_tree(const std::string& bad_steps) {
-    world_.add_repo("acme/lib", R"(version: 0.1.0
-metadata: {repo: acme/lib}
-artifacts:
-  lib: {path: ./tako.yml}
-dependents:
-  - repo: acme/good
-  - repo: acme/bad
-workflows:
-  release:
-    steps:
-      - id: build
-        run: echo built
-        produces:
-          events:
-            - type: lib_built
-              schema_version: "1.0.0"
-              payload: {version: "1.0.0"}
-      - id: notify
-        uses: tako/fan-out@v1
-        with: {event_type: lib_built}
-)");
+    world_.add_repo("acme/lib", plain_fan_out_parent_yml({"acme/good", "acme/bad"}));
     for (const std::string name : {"good", "bad"}) {
       world_.add_repo("acme/" + name,
                       "version: 0.1.0\nmetadata: {repo: acme/" + name +

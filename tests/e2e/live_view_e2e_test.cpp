@@ -11,6 +11,7 @@
 #include <regex>
 #include <thread>
 
+#include "support/fanout_yml.h"
 #include "support/git_world.h"
 #include "support/tako_runner.h"
 #include "support/temp_dir.h"
@@ -51,31 +52,9 @@ class LiveViewE2E : public ::testing::Test {
     if (!Tmux::available()) GTEST_SKIP() << "tmux is not installed (scripts/install-deps.sh)";
     fs::create_directories(gates());
     // acme/lib releases and notifies six subscribers; acme/app-1 notifies acme/deep in turn.
-    world_.add_repo("acme/lib", R"(version: 0.1.0
-metadata: {repo: acme/lib}
-artifacts:
-  lib: {path: ./tako.yml}
-dependents:
-  - repo: acme/app-1
-  - repo: acme/app-2
-  - repo: acme/app-3
-  - repo: acme/app-4
-  - repo: acme/app-5
-  - repo: acme/app-6
-workflows:
-  release:
-    steps:
-      - id: build
-        run: echo built
-        produces:
-          events:
-            - type: lib_built
-              schema_version: "1.0.0"
-              payload: {version: "1.0.0"}
-      - id: notify
-        uses: tako/fan-out@v1
-        with: {event_type: lib_built}
-)");
+    world_.add_repo("acme/lib",
+                    plain_fan_out_parent_yml({"acme/app-1", "acme/app-2", "acme/app-3",
+                                              "acme/app-4", "acme/app-5", "acme/app-6"}));
     for (int i = 1; i <= 6; ++i) {
       const std::string id = "acme/app-" + std::to_string(i);
       std::string yml = "version: 0.1.0\nmetadata: {repo: " + id + "}\n";

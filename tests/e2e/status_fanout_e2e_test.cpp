@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "support/fanout_yml.h"
 #include "support/git_world.h"
 #include "support/tako_runner.h"
 #include "support/temp_dir.h"
@@ -18,30 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-
-std::string parent_yml() {
-  return R"(version: 0.1.0
-metadata: {repo: acme/lib}
-artifacts:
-  lib: {path: ./tako.yml}
-dependents:
-  - repo: acme/app
-  - repo: acme/bad
-workflows:
-  release:
-    steps:
-      - id: build
-        run: echo built
-        produces:
-          events:
-            - type: lib_built
-              schema_version: "1.0.0"
-              payload: {version: "1.0.0"}
-      - id: notify
-        uses: tako/fan-out@v1
-        with: {event_type: lib_built}
-)";
-}
 
 std::string subscriber_yml(const std::string& identity, const std::string& steps) {
   return "version: 0.1.0\nmetadata: {repo: " + identity +
@@ -71,7 +48,7 @@ class StatusFanOutE2E : public ::testing::Test {
 
 TEST_F(StatusFanOutE2E, RunningChildShowsItsStepAndLogsFindChildren) {
   const fs::path go = tmp_.path() / "go";
-  world_.add_repo("acme/lib", parent_yml());
+  world_.add_repo("acme/lib", plain_fan_out_parent_yml({"acme/app", "acme/bad"}));
   world_.add_repo("acme/app", subscriber_yml("acme/app",
                                              "      - id: prepare\n"
                                              "        run: echo prepared\n"

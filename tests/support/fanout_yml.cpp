@@ -2,9 +2,10 @@
 
 namespace tako::testing {
 
-std::string fan_out_parent_yml(const std::vector<std::string>& dependents,
-                               const std::string& fan_out_with, const std::string& after,
-                               const std::string& schema) {
+namespace {
+
+// acme/lib's tako.yml up to its workflows: the artifact lib and `dependents`.
+std::string parent_head(const std::vector<std::string>& dependents) {
   std::string y =
       "version: 0.1.0\n"
       "metadata: {repo: acme/lib}\n"
@@ -12,6 +13,15 @@ std::string fan_out_parent_yml(const std::vector<std::string>& dependents,
       "  lib: {path: ./tako.yml}\n"
       "dependents:\n";
   for (const auto& d : dependents) y += "  - repo: " + d + "\n";
+  return y;
+}
+
+}  // namespace
+
+std::string fan_out_parent_yml(const std::vector<std::string>& dependents,
+                               const std::string& fan_out_with, const std::string& after,
+                               const std::string& schema) {
+  std::string y = parent_head(dependents);
   y += "workflows:\n"
        "  release:\n"
        "    inputs:\n"
@@ -59,6 +69,24 @@ std::string fan_out_subscriber_yml(const std::string& identity, const std::strin
   }
   y += "    workflow: test\n    inputs:\n      version: \"{{ .event.payload.version }}\"\n";
   return y;
+}
+
+std::string plain_fan_out_parent_yml(const std::vector<std::string>& dependents) {
+  std::string y = parent_head(dependents);
+  return y + R"(workflows:
+  release:
+    steps:
+      - id: build
+        run: echo built
+        produces:
+          events:
+            - type: lib_built
+              schema_version: "1.0.0"
+              payload: {version: "1.0.0"}
+      - id: notify
+        uses: tako/fan-out@v1
+        with: {event_type: lib_built}
+)";
 }
 
 }  // namespace tako::testing

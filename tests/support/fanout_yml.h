@@ -16,6 +16,10 @@ std::string fan_out_parent_yml(const std::vector<std::string>& dependents,
                                const std::string& fan_out_with = "", const std::string& after = "",
                                const std::string& schema = "1.2.0");
 
+// The smallest such parent: acme/lib's `release` echoes "built" and emits lib_built 1.0.0
+// with payload {version: "1.0.0"} to `dependents`.
+std::string plain_fan_out_parent_yml(const std::vector<std::string>& dependents);
+
 // A subscriber of acme/lib:lib's lib_built running workflow `test` (input `version`, from the
 // payload) with `steps` (YAML list items indented by 6), optional filters and schema range.
 // `extra` goes before `workflows:`, `more_workflows` (indented by 2) after `test`.
